@@ -1,0 +1,88 @@
+package io.wharf.contracts;
+
+/**
+ * Names of the JetStream streams, subjects and buckets the services share. One place, so that a rename is one
+ * change and no service can drift from another.
+ */
+public final class Names {
+
+    /** Envelopes waiting to be executed, one subject per function. */
+    public static final String EVENTS_STREAM = "WHARF_EVENTS";
+    /** Envelopes that failed permanently, with {@link Headers#REASON} and {@link Headers#DETAIL}. */
+    public static final String DLQ_STREAM = "WHARF_DLQ";
+    /** Execution state changes, one subject per function. */
+    public static final String EXECUTIONS_STREAM = "WHARF_EXECUTIONS";
+    /** Raw events published by other systems (MinIO's NATS target, anything on {@code wharf.invoke.<fn>}). */
+    public static final String INGEST_STREAM = "WHARF_INGEST";
+
+    public static final String INGEST_MINIO_SUBJECT = "wharf.ingest.minio";
+    public static final String CAPACITY_SUBJECT = "wharf.capacity";
+
+    public static final String FUNCTIONS_BUCKET = "wharf-functions";
+    public static final String EXECUTIONS_BUCKET = "wharf-executions";
+    public static final String LOGS_BUCKET = "wharf-logs";
+
+    /** DLQ suffix for a raw MinIO event that could not be attributed to a function (function names cannot start with '_'). */
+    public static final String UNATTRIBUTED = "_unattributed";
+
+    private static final String EVENTS_PREFIX = "wharf.events.";
+    private static final String DLQ_PREFIX = "wharf.dlq.";
+    private static final String EXECUTIONS_PREFIX = "wharf.executions.";
+    private static final String INVOKE_PREFIX = "wharf.invoke.";
+
+    private Names() {
+    }
+
+    public static String eventsSubject(String function) {
+        return EVENTS_PREFIX + function;
+    }
+
+    public static String eventsWildcard() {
+        return EVENTS_PREFIX + ">";
+    }
+
+    public static String dlqSubject(String function) {
+        return DLQ_PREFIX + function;
+    }
+
+    public static String dlqWildcard() {
+        return DLQ_PREFIX + ">";
+    }
+
+    public static String executionsSubject(String function) {
+        return EXECUTIONS_PREFIX + function;
+    }
+
+    public static String executionsWildcard() {
+        return EXECUTIONS_PREFIX + ">";
+    }
+
+    public static String invokeSubject(String function) {
+        return INVOKE_PREFIX + function;
+    }
+
+    public static String invokeWildcard() {
+        return INVOKE_PREFIX + ">";
+    }
+
+    /** The function a {@code wharf.invoke.<fn>} subject names, or {@code null} when the subject is not one. */
+    public static String functionOfInvokeSubject(String subject) {
+        return subject != null && subject.startsWith(INVOKE_PREFIX) ? subject.substring(INVOKE_PREFIX.length()) : null;
+    }
+
+    /** Message headers the services set. */
+    public static final class Headers {
+
+        /** JetStream de-duplication header; the envelope id goes here. */
+        public static final String MSG_ID = "Nats-Msg-Id";
+        /** Why a message was dead-lettered: a short, stable token (e.g. {@code unknown-function}). */
+        public static final String REASON = "Wharf-Reason";
+        /** A human-readable detail for the reason. */
+        public static final String DETAIL = "Wharf-Detail";
+        /** The subject the dead-lettered message was first published to. */
+        public static final String ORIGINAL_SUBJECT = "Wharf-Original-Subject";
+
+        private Headers() {
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.wharf.contracts.execution;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What Wharf remembers of one execution; it outlives the execution, its container and its dispatcher.
+ *
+ * @param id {@code <function>-<16 hex of the envelope id>}, see {@link io.wharf.contracts.envelope.EnvelopeIds}
+ * @param function the function that ran
+ * @param eventId the envelope id
+ * @param eventType the envelope type
+ * @param inputKey the input object's key, or {@code null} for an invocation
+ * @param state where the execution is
+ * @param attempt 1 for the first try; raised when a dispatcher takes over an execution whose owner died
+ * @param exitCode the script's exit code, once it ended; absent when it never ran or was killed
+ * @param reason why it failed (or was retried), in a sentence
+ * @param createdAt when the event was accepted for execution
+ * @param startedAt when the script started
+ * @param finishedAt when the execution reached its final state
+ * @param heartbeatAt the owner's last sign of life while the execution is not final
+ * @param owner the dispatcher instance running it
+ * @param outputs the keys the outputs were uploaded to, as {@code <bucket>/<key>}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExecutionRecord(
+        String id,
+        String function,
+        String eventId,
+        String eventType,
+        String inputKey,
+        ExecutionState state,
+        int attempt,
+        Integer exitCode,
+        String reason,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant heartbeatAt,
+        String owner,
+        List<String> outputs) {
+
+    public ExecutionRecord {
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    public static ExecutionRecord queued(String id, String function, String eventId, String eventType,
+            String inputKey, String owner, Instant now) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, 1, null, null,
+                now, null, null, now, owner, List.of());
+    }
+
+    public ExecutionRecord running(Instant now) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.RUNNING, attempt, null,
+                null, createdAt, now, null, now, owner, List.of());
+    }
+
+    public ExecutionRecord heartbeat(Instant now) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
+                createdAt, startedAt, finishedAt, now, owner, outputs);
+    }
+
+    /** A new attempt by another dispatcher, after the previous owner stopped beating. */
+    public ExecutionRecord takenOverBy(String newOwner, Instant now, String why) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
+                null, why, createdAt, null, null, now, newOwner, List.of());
+    }
+
+    /** Back to the queue after a failure of the platform (not of the script), to be retried. */
+    public ExecutionRecord retrying(Instant now, String why) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
+                null, why, createdAt, null, null, now, owner, List.of());
+    }
+
+    public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.SUCCEEDED, attempt,
+                code, null, createdAt, startedAt, now, now, owner, outputKeys);
+    }
+
+    public ExecutionRecord failed(Instant now, Integer code, String why, List<String> outputKeys) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.FAILED, attempt, code,
+                why, createdAt, startedAt, now, now, owner, outputKeys);
+    }
+}

@@ -1,0 +1,127 @@
+package io.wharf.contracts.function;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A function: what runs for every file that lands in its inputs. The JSON form is OSCAR's service JSON, so OSCAR's
+ * clients read and write it unchanged; fields OSCAR has and Wharf does not use are accepted and ignored.
+ *
+ * @param name unique name, see {@link FunctionNames}
+ * @param clusterId the OSCAR cluster identifier the FDL placed the function under, kept for OSCAR's clients
+ * @param image container image the script runs in; it needs nothing but {@code /bin/sh}
+ * @param script the shell script's content
+ * @param cpu CPU limit, in cores ({@code 0.5}) or millicores ({@code 500m}); the platform default when absent
+ * @param memory memory limit as a Kubernetes quantity ({@code 256Mi}); the platform default when absent
+ * @param timeout Wharf extension: seconds an execution may run before it is killed; the platform default when absent
+ * @param logLevel OSCAR's supervisor log level, passed to the script as {@code LOG_LEVEL}
+ * @param token bearer token that may invoke this function ({@code POST /job/<name>}); generated when absent
+ * @param environment variables (and secrets) the script sees
+ * @param input where the files to process land
+ * @param output where the files the script writes go
+ * @param storageProviders the stores {@code input} and {@code output} may name besides the platform's MinIO
+ * @param owner the user who created the function
+ * @param allowedUsers other users who may see and run it
+ * @param labels free-form labels
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FunctionDefinition(
+        @JsonProperty("name") String name,
+        @JsonProperty("cluster_id") String clusterId,
+        @JsonProperty("image") String image,
+        @JsonProperty("script") String script,
+        @JsonProperty("cpu") String cpu,
+        @JsonProperty("memory") String memory,
+        @JsonProperty("timeout") Integer timeout,
+        @JsonProperty("log_level") String logLevel,
+        @JsonProperty("token") String token,
+        @JsonProperty("environment") Environment environment,
+        @JsonProperty("input") List<StorageIO> input,
+        @JsonProperty("output") List<StorageIO> output,
+        @JsonProperty("storage_providers") StorageProviders storageProviders,
+        @JsonProperty("owner") String owner,
+        @JsonProperty("allowed_users") List<String> allowedUsers,
+        @JsonProperty("labels") Map<String, String> labels) {
+
+    public static final String REDACTED = "********";
+
+    public FunctionDefinition {
+        environment = environment == null ? Environment.EMPTY : environment;
+        input = input == null ? List.of() : List.copyOf(input);
+        output = output == null ? List.of() : List.copyOf(output);
+        storageProviders = storageProviders == null ? StorageProviders.NONE : storageProviders;
+        allowedUsers = allowedUsers == null ? List.of() : List.copyOf(allowedUsers);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The same definition with the owner and token set (the gateway fills both on create). */
+    public FunctionDefinition withOwnerAndToken(String newOwner, String newToken) {
+        return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
+                environment, input, output, storageProviders, newOwner, allowedUsers, labels);
+    }
+
+    /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
+    public FunctionDefinition withScript(String newScript) {
+        return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
+                environment, input, output, storageProviders, owner, allowedUsers, labels);
+    }
+
+    /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
+    public FunctionDefinition redacted() {
+        Environment env = new Environment(environment.variables(),
+                environment.secrets().isEmpty() ? null : redactValues(environment.secrets()));
+        return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token, env,
+                input, output, storageProviders.redacted(), owner, allowedUsers, labels);
+    }
+
+    /** Whether the user may see, change and run this function. */
+    public boolean isVisibleTo(String user) {
+        return owner == null || owner.equals(user) || allowedUsers.contains(user);
+    }
+
+    static String redact(String secret) {
+        return secret == null ? null : REDACTED;
+    }
+
+    private static Map<String, String> redactValues(Map<String, String> values) {
+        Map<String, String> redacted = new LinkedHashMap<>();
+        values.keySet().forEach(k -> redacted.put(k, REDACTED));
+        return redacted;
+    }
+
+    /**
+     * The script's environment. OSCAR writes {@code Variables} in JSON and FDL files say {@code variables}: both are
+     * read.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Environment(
+            @JsonProperty("Variables") @JsonAlias( {
+                    "variables", "vars"}) Map<String, String> variables,
+            @JsonProperty("secrets") @JsonAlias("Secrets") Map<String, String> secrets){
+
+        public static final Environment EMPTY = new Environment(null, null);
+
+        public Environment {
+            variables = nullsAsEmpty(variables);
+            secrets = nullsAsEmpty(secrets);
+        }
+
+        /** YAML's {@code KEY:} with no value reads as null; the script sees an empty variable. */
+        private static Map<String, String> nullsAsEmpty(Map<String, String> values) {
+            if (values == null) {
+                return Map.of();
+            }
+            Map<String, String> copy = new LinkedHashMap<>();
+            values.forEach((k, v) -> copy.put(k, v == null ? "" : v));
+            return Collections.unmodifiableMap(copy);
+        }
+    }
+}
