@@ -1,0 +1,60 @@
+package io.wharf.supervisor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a command with exactly the environment given (nothing inherited: the supervisor's own variables may hold
+ * credentials), its output appended to a log file, under a timeout that kills the whole process tree.
+ */
+public final class ProcessRunner {
+
+    private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
+    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+
+    private ProcessRunner() {
+    }
+
+    /**
+     * @param onTimeout run when the timeout strikes, before the process tree is killed (e.g. to kill a container that
+     *        does not die with its client)
+     */
+    public static RunResult run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
+            Path logFile, Runnable onTimeout) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        long start = System.nanoTime();
+        Process process = pb.start();
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new RunResult(process.exitValue(), false, Duration.ofNanos(System.nanoTime() - start));
+            }
+            LOG.debugf("timeout of %s reached, killing pid %d", timeout, process.pid());
+            onTimeout.run();
+            kill(process);
+            return new RunResult(process.exitValue(), true, Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            kill(process);
+            throw e;
+        }
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warnf("pid %d survived SIGKILL for %s", process.pid(), KILL_GRACE);
+        }
+    }
+}

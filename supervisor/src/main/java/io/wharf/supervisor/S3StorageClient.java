@@ -1,0 +1,52 @@
+package io.wharf.supervisor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.MinioException;
+
+/** MinIO or any S3-compatible store, through the MinIO Java SDK. */
+public final class S3StorageClient implements StorageClient {
+
+    private final MinioClient client;
+
+    public S3StorageClient(S3Endpoint endpoint) {
+        this.client = MinioClient.builder()
+                .endpoint(endpoint.endpoint())
+                .credentials(endpoint.accessKey(), endpoint.secretKey())
+                .region(endpoint.region())
+                .build();
+    }
+
+    @Override
+    public void download(String bucket, String key, Path target) throws IOException {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            Files.copy(in, target);
+        } catch (MinioException | GeneralSecurityException e) {
+            throw new IOException("cannot download " + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void upload(String bucket, String key, Path source) throws IOException {
+        String contentType = Files.probeContentType(source);
+        try {
+            UploadObjectArgs.Builder args = UploadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(source.toString());
+            if (contentType != null) {
+                args.contentType(contentType);
+            }
+            client.uploadObject(args.build());
+        } catch (MinioException | GeneralSecurityException e) {
+            throw new IOException("cannot upload " + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+}

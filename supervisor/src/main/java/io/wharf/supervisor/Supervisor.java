@@ -1,0 +1,124 @@
+package io.wharf.supervisor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.wharf.contracts.Json;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.ProviderRef;
+import io.wharf.contracts.function.StorageIO;
+
+/**
+ * Fetches an execution's input, tells the script where everything is, and delivers the script's outputs. Where the
+ * script runs (a process, a container, a pod) is not its business.
+ */
+public final class Supervisor {
+
+    /** The input file of an invocation, which has no object key to take a name from. */
+    public static final String INVOCATION_INPUT = "input";
+    /** {@code EVENT} is passed inline only up to this size; {@code EVENT_PATH} always has the whole envelope. */
+    public static final int MAX_INLINE_EVENT_BYTES = 64 * 1024;
+
+    private final StorageClients storage;
+
+    public Supervisor(StorageClients storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * Writes the envelope and the script into the workspace and materialises the input file.
+     *
+     * @return the input file's name inside {@link Workspace#inputDir()}
+     * @throws UnsafeKeyException when the key cannot name a local file safely
+     * @throws IOException when the store cannot be read
+     */
+    public String fetch(Envelope envelope, FunctionDefinition fn, Workspace ws) throws IOException {
+        Files.write(ws.eventFile(), EnvelopeCodec.encode(envelope));
+        Files.writeString(ws.scriptFile(), fn.script(), StandardCharsets.UTF_8);
+        if (envelope.isInvocation()) {
+            Files.write(ws.inputDir().resolve(INVOCATION_INPUT), InvocationBodies.inputBytes(envelope.data().body()));
+            return INVOCATION_INPUT;
+        }
+        String name = SafeKeys.fileName(envelope.data().key());
+        Path target = ws.inputDir().resolve(name);
+        if (!target.getParent().equals(ws.inputDir())) {
+            throw new UnsafeKeyException(envelope.data().key(), "does not name a file inside the input folder");
+        }
+        ProviderRef ref = new ProviderRef(envelope.data().provider(), envelope.data().providerId());
+        storage.forProvider(ref, fn.storageProviders())
+                .download(envelope.data().bucket(), envelope.data().key(),
+                        target);
+        return name;
+    }
+
+    /** The variables the script sees, as OSCAR's supervisor sets them, plus the function's own. */
+    public static Map<String, String> scriptEnvironment(Envelope envelope, FunctionDefinition fn, String executionId,
+            Workspace.ScriptPaths paths, String inputFileName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.putAll(fn.environment().variables());
+        env.putAll(fn.environment().secrets());
+        if (fn.logLevel() != null) {
+            env.put("LOG_LEVEL", fn.logLevel());
+        }
+        env.put("INPUT_FILE_PATH", paths.inputFile(inputFileName));
+        env.put("TMP_OUTPUT_DIR", paths.outputDir());
+        env.put("STORAGE_OBJECT_KEY", envelope.isInvocation() ? "" : envelope.data().key());
+        env.put("EVENT_PATH", paths.eventFile());
+        String inline = inlineEvent(envelope);
+        if (inline != null) {
+            env.put("EVENT", inline);
+        }
+        env.put("WHARF_EXECUTION_ID", executionId);
+        env.put("WHARF_FUNCTION", fn.name());
+        return env;
+    }
+
+    /**
+     * Uploads every regular file the script left in the output folder to each output location whose filters accept
+     * it, at {@code <output path>/<path relative to the output folder>}. Symbolic links are not followed: a script
+     * cannot make the supervisor upload a file from outside its workspace.
+     *
+     * @return the uploaded objects, as {@code <bucket>/<key>}
+     */
+    public List<String> deliver(FunctionDefinition fn, Workspace ws) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(ws.outputDir())) {
+            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        List<String> delivered = new ArrayList<>();
+        for (StorageIO out : fn.output()) {
+            StorageClient client = storage.forProvider(out.provider(), fn.storageProviders());
+            for (Path file : files) {
+                if (!out.accepts(file.getFileName().toString())) {
+                    continue;
+                }
+                String relative = ws.outputDir().relativize(file).toString().replace('\\', '/');
+                String key = out.keyPrefix().isEmpty() ? relative : out.keyPrefix() + "/" + relative;
+                client.upload(out.bucket(), key, file);
+                delivered.add(out.bucket() + "/" + key);
+            }
+        }
+        return delivered;
+    }
+
+    private static String inlineEvent(Envelope envelope) {
+        ObjectNode tree = Json.json().valueToTree(envelope);
+        if (tree.path("data").isObject()) {
+            ((ObjectNode) tree.get("data")).remove("body");
+        }
+        String json = tree.toString();
+        return json.getBytes(StandardCharsets.UTF_8).length <= MAX_INLINE_EVENT_BYTES ? json : null;
+    }
+}

@@ -1,0 +1,185 @@
+package io.wharf.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.wharf.contracts.Json;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.function.FdlReader;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.supervisor.cli.SupervisorCli;
+import io.wharf.testing.MinioServer;
+
+class SupervisorTest {
+
+    private static MinioServer minio;
+    private static MinioClient client;
+    private static Supervisor supervisor;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startMinio(@TempDir Path minioDir) throws Exception {
+        minio = new MinioServer(minioDir).start();
+        client = MinioClient.builder()
+                .endpoint(minio.endpoint())
+                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
+                .build();
+        for (String bucket : List.of("inbox", "outbox", "other")) {
+            client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        }
+        supervisor = new Supervisor(new StorageClients(platform()));
+    }
+
+    @AfterAll
+    static void stopMinio() {
+        minio.stop();
+    }
+
+    @Test
+    void shouldFetchKeysWithSpacesPlusAndUnicodeIntoTheInputFolder() throws Exception {
+        for (String key : List.of("uploads/photo 1.jpg", "a+b.txt", "données/日本語 ✓.csv", "/leading.txt")) {
+            put("inbox", key, "content of " + key);
+            Workspace ws = Workspace.create(dir, "exec-" + Math.abs(key.hashCode()));
+
+            String name = supervisor.fetch(objectEvent("inbox", key), function("echo"), ws);
+
+            Path input = ws.inputDir().resolve(name);
+            assertThat(input.getParent()).isEqualTo(ws.inputDir());
+            assertThat(Files.readString(input)).isEqualTo("content of " + key);
+            assertThat(Files.readString(ws.scriptFile())).isEqualTo("echo");
+            assertThat(EnvelopeCodec.decode(Files.readAllBytes(ws.eventFile())).subject()).isEqualTo(key);
+        }
+    }
+
+    @Test
+    void shouldRefuseAKeyThatWouldEscapeTheWorkspace() {
+        Workspace ws = Workspace.create(dir, "exec-escape");
+
+        assertThatThrownBy(() -> supervisor.fetch(objectEvent("inbox", "../../etc/passwd"), function("echo"), ws))
+                .isInstanceOf(UnsafeKeyException.class);
+        assertThat(ws.inputDir()).isEmptyDirectory();
+    }
+
+    @Test
+    void shouldMaterialiseAnInvocationBodyAsTheInputFile() throws Exception {
+        Workspace ws = Workspace.create(dir, "exec-invoke");
+        String body = Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        Envelope invocation = Envelope.of("b".repeat(64), "api://gateway", Envelope.TYPE_INVOCATION, null,
+                Instant.now(), "fn", EventData.invocation("api", body, "application/json", null));
+
+        String name = supervisor.fetch(invocation, function("echo"), ws);
+
+        assertThat(ws.inputDir().resolve(name)).hasContent("{\"a\":1}");
+        Map<String, String> env = Supervisor.scriptEnvironment(invocation, function("echo"), "fn-1", ws.hostView(),
+                name);
+        assertThat(env).containsEntry("STORAGE_OBJECT_KEY", "").containsEntry("WHARF_FUNCTION", "fn");
+        assertThat(env.get("EVENT")).doesNotContain(body);
+        assertThat(Json.json().readTree(env.get("EVENT")).path("type").asText()).isEqualTo(Envelope.TYPE_INVOCATION);
+    }
+
+    @Test
+    void shouldDeliverEveryOutputFileUnderTheOutputPathHonouringFiltersAndNeverFollowingLinks() throws Exception {
+        Workspace ws = Workspace.create(dir, "exec-deliver");
+        Files.writeString(ws.outputDir().resolve("result.txt"), "r");
+        Files.writeString(ws.outputDir().resolve("debug.log"), "d");
+        Files.createDirectories(ws.outputDir().resolve("sub dir"));
+        Files.writeString(ws.outputDir().resolve("sub dir/deep é.txt"), "deep");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "host secret");
+        Files.createSymbolicLink(ws.outputDir().resolve("leak.txt"), secret);
+        FunctionDefinition fn = FdlReader.readOne("""
+                name: fn
+                image: i
+                script: s
+                output:
+                - {storage_provider: minio, path: outbox/results, suffix: [.txt]}
+                - {storage_provider: minio.default, path: other}
+                """);
+
+        List<String> delivered = supervisor.deliver(fn, ws);
+
+        assertThat(delivered).containsExactlyInAnyOrder("outbox/results/result.txt",
+                "outbox/results/sub dir/deep é.txt",
+                "other/debug.log", "other/result.txt", "other/sub dir/deep é.txt");
+        assertThat(get("outbox", "results/sub dir/deep é.txt")).isEqualTo("deep");
+    }
+
+    @Test
+    void shouldRunFetchRunDeliverAsSeparateCliCommands() throws Exception {
+        put("inbox", "cli/data.txt", "one\ntwo\nthree\n");
+        Path event = Files.write(dir.resolve("event.json"), EnvelopeCodec.encode(objectEvent("inbox", "cli/data.txt")));
+        Path function = Files.writeString(dir.resolve("fn.json"), """
+                {"name":"fn","image":"i","script":"wc -l < \\"$INPUT_FILE_PATH\\" > \\"$TMP_OUTPUT_DIR/count.txt\\"",
+                 "output":[{"storage_provider":"minio","path":"outbox/cli"}]}""");
+        String ws = dir.resolve("cli-ws").toString();
+        Map<String, String> env = Map.of("WHARF_S3_ENDPOINT", minio.endpoint(), "WHARF_S3_ACCESS_KEY",
+                MinioServer.ACCESS_KEY, "WHARF_S3_SECRET_KEY", MinioServer.SECRET_KEY);
+        String[] common = {"--workspace", ws, "--event", event.toString(), "--function", function.toString()};
+
+        assertThat(SupervisorCli.run(concat("fetch", common), env)).isZero();
+        assertThat(SupervisorCli.run(concat("run", common), env)).isZero();
+        assertThat(SupervisorCli.run(concat("deliver", common), env)).isZero();
+
+        assertThat(get("outbox", "cli/count.txt").strip()).isEqualTo("3");
+        assertThat(SupervisorCli.run(new String[]{"fetch"}, env)).isEqualTo(2);
+    }
+
+    private static String[] concat(String command, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = command;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private static S3Endpoint platform() {
+        return new S3Endpoint(minio.endpoint(), MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY, null);
+    }
+
+    private static FunctionDefinition function(String script) {
+        return new FunctionDefinition("fn", null, "img", script, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    private static Envelope objectEvent(String bucket, String key) {
+        String source = "minio://test/" + bucket;
+        return Envelope.of(EnvelopeIds.forObject("fn", source, key, "v1"), source, Envelope.TYPE_OBJECT_CREATED, key,
+                Instant.now(), "fn", EventData.object("minio", "default", bucket, key, null, null, null, null));
+    }
+
+    private static void put(String bucket, String key, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        client.putObject(PutObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
+    }
+
+    private static String get(String bucket, String key) throws Exception {
+        try (var in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

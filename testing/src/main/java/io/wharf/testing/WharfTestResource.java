@@ -1,0 +1,70 @@
+package io.wharf.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts a real nats-server and a real MinIO for a Quarkus test, and points the application at them. MinIO sends its
+ * bucket notifications to the application's test port ({@code /events/minio}, webhook target) and to
+ * {@code wharf.ingest.minio} (NATS target). Use with {@code @WithTestResource(WharfTestResource.class)}; the servers
+ * are reachable from the test through {@link #nats()} and {@link #minio()}.
+ */
+public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String WEBHOOK_TOKEN = "test-webhook-token";
+    public static final String USER = "wharf";
+    public static final String PASSWORD = "test-password";
+
+    private static NatsServer nats;
+    private static MinioServer minio;
+
+    @Override
+    public Map<String, String> start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "wharf-servers-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int httpPort = FreePorts.next();
+        nats = new NatsServer(dir.resolve("nats")).start();
+        minio = new MinioServer(dir.resolve("minio"))
+                .withWebhook("http://127.0.0.1:" + httpPort + "/events/minio", WEBHOOK_TOKEN)
+                .withNats(nats.url(), "wharf.ingest.minio")
+                .start();
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.http.test-port", Integer.toString(httpPort));
+        config.put("wharf.nats.url", nats.url());
+        config.put("wharf.storage.endpoint", minio.endpoint());
+        config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
+        config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
+        config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+        config.put("wharf.gateway.users." + USER, PASSWORD);
+        config.put("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (minio != null) {
+            minio.stop();
+        }
+        if (nats != null) {
+            nats.stop();
+        }
+    }
+
+    public static NatsServer nats() {
+        return nats;
+    }
+
+    public static MinioServer minio() {
+        return minio;
+    }
+}
