@@ -1,0 +1,113 @@
+package io.wharf.jetstream;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.execution.ExecutionRecordCodec;
+
+/**
+ * Publishes to JetStream and returns only once the stream has stored the message (the publish ack). Transient
+ * failures (timeouts, 5xx) are retried with bounded exponential back-off; refusals are not.
+ */
+public final class Publisher {
+
+    private static final Logger LOG = Logger.getLogger(Publisher.class);
+    private static final int MAX_HEADER_CHARS = 1000;
+
+    private final JetStream js;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+
+    public Publisher(Connection connection, int maxAttempts, Duration initialBackoff) {
+        try {
+            this.js = connection.jetStream();
+        } catch (IOException e) {
+            throw new StoreException("cannot open JetStream", e);
+        }
+        this.maxAttempts = maxAttempts;
+        this.initialBackoff = initialBackoff;
+    }
+
+    /**
+     * Publishes an envelope to {@code wharf.events.<function>} with its id as the JetStream message id, so that a
+     * second publish of the same event inside the duplicate window is dropped by the server.
+     *
+     * @return the ack; {@link PublishAck#isDuplicate()} tells a dropped duplicate
+     */
+    public PublishAck publishEnvelope(Envelope envelope) {
+        Headers headers = new Headers().put(Names.Headers.MSG_ID, envelope.id());
+        return publish(Names.eventsSubject(envelope.wharffunction()), headers, EnvelopeCodec.encode(envelope),
+                PublishOptions.builder().messageId(envelope.id()).expectedStream(Names.EVENTS_STREAM).build());
+    }
+
+    /** Dead-letters a message to {@code wharf.dlq.<function>} with the reason and a detail in headers. */
+    public PublishAck deadLetter(String function, String originalSubject, byte[] payload, String reason,
+            String detail) {
+        Headers headers = new Headers()
+                .put(Names.Headers.REASON, reason)
+                .put(Names.Headers.DETAIL, headerSafe(detail))
+                .put(Names.Headers.ORIGINAL_SUBJECT, headerSafe(originalSubject));
+        return publish(Names.dlqSubject(function), headers, payload,
+                PublishOptions.builder().expectedStream(Names.DLQ_STREAM).build());
+    }
+
+    /** Publishes an execution's new state to {@code wharf.executions.<function>}. */
+    public PublishAck publishExecution(ExecutionRecord execution) {
+        return publish(Names.executionsSubject(execution.function()), new Headers(),
+                ExecutionRecordCodec.encode(execution),
+                PublishOptions.builder().expectedStream(Names.EXECUTIONS_STREAM).build());
+    }
+
+    private PublishAck publish(String subject, Headers headers, byte[] payload, PublishOptions options) {
+        Duration backoff = initialBackoff;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return js.publish(subject, headers, payload, options);
+            } catch (JetStreamApiException e) {
+                if (!JetStreamErrors.isRetryable(e) || attempt >= maxAttempts) {
+                    throw new StoreException("publish to " + subject + " refused: " + e.getMessage(), e);
+                }
+                LOG.warnf("publish to %s failed (attempt %d/%d), retrying in %s: %s", subject, attempt, maxAttempts,
+                        backoff, e.getMessage());
+            } catch (IOException e) {
+                if (attempt >= maxAttempts) {
+                    throw new StoreException("publish to " + subject + " failed after " + attempt + " attempts", e);
+                }
+                LOG.warnf("publish to %s failed (attempt %d/%d), retrying in %s: %s", subject, attempt, maxAttempts,
+                        backoff, e.getMessage());
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while retrying a publish", e);
+        }
+    }
+
+    /** Header values cannot hold line breaks; long details are cut. */
+    static String headerSafe(String value) {
+        if (value == null) {
+            return "";
+        }
+        String flat = value.replaceAll("[\\r\\n]+", " ");
+        return flat.length() <= MAX_HEADER_CHARS ? flat : flat.substring(0, MAX_HEADER_CHARS) + "…";
+    }
+}

@@ -1,0 +1,96 @@
+package io.wharf.jetstream;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+
+/**
+ * A key-value bucket of one type of JSON value. Creates fail when the key exists and updates fail when the key
+ * changed since it was read, both with {@link ConflictException}: two writers never silently overwrite each other.
+ */
+class TypedBucket<T> {
+
+    private final KeyValue kv;
+    private final Function<T, byte[]> encode;
+    private final Function<byte[], T> decode;
+
+    TypedBucket(KeyValue kv, Function<T, byte[]> encode, Function<byte[], T> decode) {
+        this.kv = kv;
+        this.encode = encode;
+        this.decode = decode;
+    }
+
+    Optional<Versioned<T>> get(String key) {
+        try {
+            KeyValueEntry entry = kv.get(key);
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Versioned<>(decode.apply(entry.getValue()), entry.getRevision()));
+        } catch (IOException | JetStreamApiException e) {
+            throw new StoreException("cannot read " + key + " from " + kv.getBucketName(), e);
+        }
+    }
+
+    long create(String key, T value) {
+        try {
+            return kv.create(key, encode.apply(value));
+        } catch (JetStreamApiException e) {
+            if (JetStreamErrors.isRevisionConflict(e)) {
+                throw new ConflictException(key + " already exists in " + kv.getBucketName());
+            }
+            throw new StoreException("cannot create " + key + " in " + kv.getBucketName(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + key + " in " + kv.getBucketName(), e);
+        }
+    }
+
+    long update(String key, T value, long expectedRevision) {
+        try {
+            return kv.update(key, encode.apply(value), expectedRevision);
+        } catch (JetStreamApiException e) {
+            if (JetStreamErrors.isRevisionConflict(e)) {
+                throw new ConflictException(key + " changed in " + kv.getBucketName() + " since revision "
+                        + expectedRevision);
+            }
+            throw new StoreException("cannot update " + key + " in " + kv.getBucketName(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot update " + key + " in " + kv.getBucketName(), e);
+        }
+    }
+
+    void delete(String key) {
+        try {
+            kv.delete(key);
+        } catch (IOException | JetStreamApiException e) {
+            throw new StoreException("cannot delete " + key + " from " + kv.getBucketName(), e);
+        }
+    }
+
+    /** Every live value whose key matches the NATS subject filter ({@code >} for all). */
+    List<T> list(String filter) {
+        try {
+            List<T> values = new ArrayList<>();
+            for (String key : kv.keys(filter)) {
+                get(key).ifPresent(v -> values.add(v.value()));
+            }
+            return values;
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StoreException("cannot list " + kv.getBucketName(), e);
+        }
+    }
+
+    KeyValue keyValue() {
+        return kv;
+    }
+}
