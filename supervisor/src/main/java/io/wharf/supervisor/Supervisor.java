@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.wharf.contracts.Json;
+import io.wharf.contracts.ObjectKeys;
+import io.wharf.contracts.UnsafeKeyException;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.function.FunctionDefinition;
@@ -51,7 +53,7 @@ public final class Supervisor {
             Files.write(ws.inputDir().resolve(INVOCATION_INPUT), InvocationBodies.inputBytes(envelope.data().body()));
             return INVOCATION_INPUT;
         }
-        String name = SafeKeys.fileName(envelope.data().key());
+        String name = ObjectKeys.fileName(envelope.data().key());
         Path target = ws.inputDir().resolve(name);
         if (!target.getParent().equals(ws.inputDir())) {
             throw new UnsafeKeyException(envelope.data().key(), "does not name a file inside the input folder");

@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The folder of one execution: {@code input/} (the input file), {@code output/} (what the script leaves there is
  * delivered), {@code event.json}, {@code script.sh} and {@code execution.log}. Nothing from an event names a path
- * here except through {@link SafeKeys}.
+ * here except through {@link io.wharf.contracts.ObjectKeys}.
  *
  * @param root {@code <base>/<execution id>}
  */

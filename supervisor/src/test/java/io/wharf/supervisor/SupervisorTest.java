@@ -22,6 +22,7 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.wharf.contracts.Json;
+import io.wharf.contracts.UnsafeKeyException;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.envelope.EnvelopeIds;

@@ -21,8 +21,17 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String USER = "wharf";
     public static final String PASSWORD = "test-password";
 
+    /** Init argument naming the service under test ({@code gateway}, the default, or {@code dispatcher}). */
+    public static final String SERVICE = "service";
+
     private static NatsServer nats;
     private static MinioServer minio;
+    private String service = "gateway";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        service = initArgs.getOrDefault(SERVICE, service);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -44,9 +53,12 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("wharf.storage.endpoint", minio.endpoint());
         config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
         config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
-        config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
-        config.put("wharf.gateway.users." + USER, PASSWORD);
-        config.put("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
+        if (service.equals("gateway")) {
+            config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+            config.put("wharf.gateway.users." + USER, PASSWORD);
+        } else {
+            config.put("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
+        }
         return config;
     }
 

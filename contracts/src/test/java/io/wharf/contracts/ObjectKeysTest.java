@@ -1,4 +1,4 @@
-package io.wharf.supervisor;
+package io.wharf.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SafeKeysTest {
+class ObjectKeysTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -21,28 +21,28 @@ class SafeKeysTest {
             "dir/..dots..|..dots.."
     })
     void shouldNameTheInputAfterTheKeysLastSegment(String key, String expected) {
-        assertThat(SafeKeys.fileName(key)).isEqualTo(expected);
+        assertThat(ObjectKeys.fileName(key)).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"../etc/passwd", "in/../../escape.txt", "in/..", "..", "folder/", "in/.", ""})
     void shouldRejectKeysThatEscapeOrNameNoFile(String key) {
-        assertThatThrownBy(() -> SafeKeys.fileName(key)).isInstanceOf(UnsafeKeyException.class);
+        assertThatThrownBy(() -> ObjectKeys.fileName(key)).isInstanceOf(UnsafeKeyException.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"nul\u0000byte.txt", "new\nline.txt", "bell\u0007.txt"})
     void shouldRejectControlCharactersAndEscapeThemInTheMessage(String key) {
-        assertThatThrownBy(() -> SafeKeys.fileName(key)).isInstanceOf(UnsafeKeyException.class)
+        assertThatThrownBy(() -> ObjectKeys.fileName(key)).isInstanceOf(UnsafeKeyException.class)
                 .hasMessageContaining("control characters")
                 .hasMessageContaining("\\x");
     }
 
     @Test
     void shouldRejectOverLongNamesAndKeys() {
-        assertThatThrownBy(() -> SafeKeys.fileName("in/" + "é".repeat(128)))
+        assertThatThrownBy(() -> ObjectKeys.fileName("in/" + "é".repeat(128)))
                 .hasMessageContaining("longer than 255 bytes");
-        assertThatThrownBy(() -> SafeKeys.fileName("a/".repeat(600) + "f"))
+        assertThatThrownBy(() -> ObjectKeys.fileName("a/".repeat(600) + "f"))
                 .hasMessageContaining("longer than 1024 bytes");
     }
 }

@@ -1,4 +1,4 @@
-package io.wharf.supervisor;
+package io.wharf.contracts;
 
 import java.nio.charset.StandardCharsets;
 
@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
  * Object keys are never trusted as paths. A key only ever gives the input file its name: the last segment of the
  * key, checked, never joined to a folder as a path. Keys from S3 may hold anything a URL can.
  */
-public final class SafeKeys {
+public final class ObjectKeys {
 
     /** Linux's NAME_MAX. */
     public static final int MAX_NAME_BYTES = 255;
     /** S3's limit on a key. */
     public static final int MAX_KEY_BYTES = 1024;
 
-    private SafeKeys() {
+    private ObjectKeys() {
     }
 
     /**
@@ -49,7 +49,7 @@ public final class SafeKeys {
     }
 
     /** The key for a log line or an error: control characters escaped, at most 200 characters. */
-    static String printable(String key) {
+    public static String printable(String key) {
         if (key == null) {
             return "(none)";
         }

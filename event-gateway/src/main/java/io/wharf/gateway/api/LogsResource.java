@@ -1,0 +1,134 @@
+package io.wharf.gateway.api;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.execution.ExecutionState;
+import io.wharf.jetstream.ExecutionStore;
+import io.wharf.jetstream.LogStore;
+
+/**
+ * {@code /system/logs}: a function's executions and their logs, in OSCAR's job shapes (oscar-cli's
+ * {@code service logs list|get|remove}), with Wharf's details (exit code, reason, outputs) beside them.
+ */
+@Path("/system/logs/{name}")
+public class LogsResource {
+
+    private final FunctionService functions;
+    private final ExecutionStore executions;
+    private final LogStore logs;
+    private final SecurityIdentity identity;
+
+    public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs,
+            SecurityIdentity identity) {
+        this.functions = functions;
+        this.executions = executions;
+        this.logs = logs;
+        this.identity = identity;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Jobs list(@PathParam("name") String name) {
+        functions.visible(name, user());
+        Map<String, JobInfo> jobs = new LinkedHashMap<>();
+        executions.list(name).forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
+        return new Jobs(jobs);
+    }
+
+    @GET
+    @Path("/{execution}")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response log(@PathParam("name") String name, @PathParam("execution") String execution) {
+        functions.visible(name, user());
+        ExecutionRecord record = executions.get(name, execution)
+                .map(v -> v.value())
+                .orElseThrow(
+                        () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
+        byte[] log = logs.get(record.id()).orElse(new byte[0]);
+        return Response.ok(log, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                .header("Wharf-Execution-State", record.state().name())
+                .build();
+    }
+
+    @DELETE
+    @Path("/{execution}")
+    public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
+        functions.visible(name, user());
+        ExecutionRecord record = executions.get(name, execution)
+                .map(v -> v.value())
+                .orElseThrow(
+                        () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
+        if (!record.state().isTerminal()) {
+            throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
+        }
+        remove(record);
+        return Response.noContent().build();
+    }
+
+    /** Removes finished executions: only succeeded ones unless {@code all=true} (OSCAR's semantics). */
+    @DELETE
+    public Response deleteAll(@PathParam("name") String name, @QueryParam("all") @DefaultValue("false") boolean all) {
+        functions.visible(name, user());
+        List<ExecutionRecord> finished = executions.list(name)
+                .stream()
+                .filter(e -> e.state() == ExecutionState.SUCCEEDED || (all && e.state().isTerminal()))
+                .toList();
+        finished.forEach(this::remove);
+        return Response.noContent().build();
+    }
+
+    private void remove(ExecutionRecord record) {
+        logs.delete(record.id());
+        executions.delete(record.function(), record.id());
+    }
+
+    private String user() {
+        return identity.getPrincipal().getName();
+    }
+
+    /** OSCAR's list-of-jobs response. */
+    public record Jobs(@JsonProperty("jobs") Map<String, JobInfo> jobs) {
+    }
+
+    /** OSCAR's JobInfo, plus Wharf's details, which OSCAR's clients ignore. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobInfo(
+            @JsonProperty("status") String status,
+            @JsonProperty("creation_time") Instant creationTime,
+            @JsonProperty("start_time") Instant startTime,
+            @JsonProperty("finish_time") Instant finishTime,
+            @JsonProperty("exit_code") Integer exitCode,
+            @JsonProperty("reason") String reason,
+            @JsonProperty("attempt") int attempt,
+            @JsonProperty("outputs") List<String> outputs) {
+
+        static JobInfo of(ExecutionRecord e) {
+            return new JobInfo(e.state().oscarStatus(), seconds(e.createdAt()), seconds(e.startedAt()),
+                    seconds(e.finishedAt()), e.exitCode(), e.reason(), e.attempt(), e.outputs());
+        }
+
+        /** OSCAR's clients parse Kubernetes timestamps: RFC 3339, whole seconds. */
+        private static Instant seconds(Instant t) {
+            return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS);
+        }
+    }
+}

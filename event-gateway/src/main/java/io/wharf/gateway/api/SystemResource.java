@@ -1,0 +1,63 @@
+package io.wharf.gateway.api;
+
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.wharf.gateway.GatewayConfig;
+
+/** {@code /system/info} and {@code /system/config}, in OSCAR's shapes, for OSCAR's clients. */
+@Path("/system")
+@Produces(MediaType.APPLICATION_JSON)
+public class SystemResource {
+
+    private final GatewayConfig config;
+    private final String version;
+
+    public SystemResource(GatewayConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.config = config;
+        this.version = version;
+    }
+
+    @GET
+    @Path("/info")
+    public Map<String, Object> info() {
+        return Map.of("version", version, "git_commit", "", "architecture", System.getProperty("os.arch"),
+                "kubernetes_version", "", "serverless_backend", Map.of("name", "wharf", "version", version));
+    }
+
+    /**
+     * The platform's MinIO with its credentials: oscar-cli needs them to upload ({@code service put-file}). This path
+     * requires authentication, and is the only one that returns a credential.
+     */
+    @GET
+    @Path("/config")
+    public UserConfig config() {
+        GatewayConfig.Storage s = config.storage();
+        return new UserConfig(
+                Map.of("name", "wharf", "namespace", "wharf", "services_namespace", "wharf", "gpu_available", false,
+                        "interLink_available", false, "yunikorn_enable", false),
+                new MinioProvider(s.publicEndpoint().orElse(s.endpoint()), s.publicEndpoint()
+                        .orElse(s.endpoint())
+                        .startsWith("https"), s.accessKey(), s.secretKey(), s.region()));
+    }
+
+    /** OSCAR's {@code configForUser}. */
+    public record UserConfig(@JsonProperty("config") Map<String, Object> config,
+            @JsonProperty("minio_provider") MinioProvider minioProvider) {
+    }
+
+    /** OSCAR's MinIO provider. */
+    public record MinioProvider(@JsonProperty("endpoint") String endpoint, @JsonProperty("verify") boolean verify,
+            @JsonProperty("access_key") String accessKey, @JsonProperty("secret_key") String secretKey,
+            @JsonProperty("region") String region) {
+    }
+}

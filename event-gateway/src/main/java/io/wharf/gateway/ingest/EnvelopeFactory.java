@@ -1,0 +1,53 @@
+package io.wharf.gateway.ingest;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Base64;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.function.ProviderRef;
+import io.wharf.gateway.GatewayConfig;
+
+/** Normalises every kind of event into the one envelope. */
+@ApplicationScoped
+public class EnvelopeFactory {
+
+    private final String minioAuthority;
+
+    public EnvelopeFactory(GatewayConfig config) {
+        URI endpoint = URI.create(config.storage().endpoint());
+        this.minioAuthority = endpoint.getAuthority();
+    }
+
+    /** An object event of the platform's MinIO, for one function. */
+    public Envelope forObject(String function, ObjectEvent event) {
+        String source = "minio://" + minioAuthority + "/" + event.bucket();
+        String id = EnvelopeIds.forObject(function, source, event.key(), event.version());
+        String type = event.eventName().contains("ObjectRemoved")
+                ? Envelope.TYPE_OBJECT_REMOVED
+                : Envelope.TYPE_OBJECT_CREATED;
+        return Envelope.of(id, source, type, event.key(), event.time(), function,
+                EventData.object(ProviderRef.MINIO, ProviderRef.DEFAULT_ID, event.bucket(), event.key(), event.size(),
+                        event.etag(), event.contentType(), event.notification()));
+    }
+
+    /**
+     * An invocation whose body becomes the input file.
+     *
+     * @param source where it came from ({@code api://gateway}, {@code nats://wharf.invoke.<fn>}, a CloudEvent's source)
+     * @param uniqueToken unique at that source (a request id, a stream sequence, a CloudEvent id)
+     * @param raw the original event, when it was JSON
+     */
+    public Envelope forInvocation(String function, String source, String uniqueToken, byte[] body,
+            String contentType, String provider, JsonNode raw) {
+        String id = EnvelopeIds.forInvocation(function, source, uniqueToken);
+        return Envelope.of(id, source, Envelope.TYPE_INVOCATION, null, Instant.now(), function,
+                EventData.invocation(provider, Base64.getEncoder().encodeToString(body), contentType, raw));
+    }
+}

@@ -1,0 +1,112 @@
+package io.wharf.gateway.ingest;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.quarkus.runtime.StartupEvent;
+import io.wharf.contracts.Json;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.StorageIO;
+import io.wharf.jetstream.FunctionStore;
+
+/**
+ * The gateway's view of the functions, kept current by watching the functions bucket, to route each object event to
+ * the functions whose input it falls in without a round trip per event. Several gateways each keep their own.
+ */
+@ApplicationScoped
+public class FunctionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(FunctionRegistry.class);
+
+    private final FunctionStore store;
+    private final Map<String, FunctionDefinition> functions = new ConcurrentHashMap<>();
+
+    public FunctionRegistry(FunctionStore store) {
+        this.store = store;
+    }
+
+    void start(@Observes StartupEvent event) {
+        store.watch(new KeyValueWatcher() {
+
+            @Override
+            public void watch(KeyValueEntry entry) {
+                if (entry.getOperation() == KeyValueOperation.PUT) {
+                    try {
+                        remember(Json.json().readValue(entry.getValue(), FunctionDefinition.class));
+                    } catch (IOException e) {
+                        LOG.warnf("ignoring unreadable function %s: %s", entry.getKey(), e.getMessage());
+                    }
+                } else {
+                    functions.remove(entry.getKey());
+                }
+            }
+
+            @Override
+            public void endOfData() {
+                LOG.infof("%d function(s) known", functions.size());
+            }
+        });
+    }
+
+    public void remember(FunctionDefinition fn) {
+        functions.put(fn.name(), fn);
+    }
+
+    public void forget(String name) {
+        functions.remove(name);
+    }
+
+    /** The functions with an input on the platform's MinIO that the object falls in, prefix and filters included. */
+    public List<FunctionDefinition> routes(String bucket, String key) {
+        List<FunctionDefinition> matching = match(bucket, key);
+        if (matching.isEmpty()) {
+            // the watch may lag a create by milliseconds: ask the store before calling an event unroutable
+            store.list().forEach(this::remember);
+            matching = match(bucket, key);
+        }
+        return matching;
+    }
+
+    /** Whether some function's input folder holds the object, whatever its file-name filters say. */
+    public boolean watches(String bucket, String key) {
+        return functions.values()
+                .stream()
+                .flatMap(fn -> fn.input().stream())
+                .anyMatch(in -> in.provider().isPlatformMinio() && in.bucket().equals(bucket)
+                        && key.startsWith(folder(in)));
+    }
+
+    private List<FunctionDefinition> match(String bucket, String key) {
+        return functions.values()
+                .stream()
+                .filter(fn -> fn.input().stream().anyMatch(in -> accepts(in, bucket, key)))
+                .toList();
+    }
+
+    /** Whether an object falls in an input location: same bucket, under its prefix, through its filters. */
+    static boolean accepts(StorageIO in, String bucket, String key) {
+        if (!in.provider().isPlatformMinio() || !in.bucket().equals(bucket)) {
+            return false;
+        }
+        if (!key.startsWith(folder(in))) {
+            return false;
+        }
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        return in.accepts(fileName);
+    }
+
+    /** The key prefix of an input's folder: {@code prefix/}, or nothing for a whole bucket. */
+    public static String folder(StorageIO in) {
+        return in.keyPrefix().isEmpty() ? "" : in.keyPrefix() + "/";
+    }
+}

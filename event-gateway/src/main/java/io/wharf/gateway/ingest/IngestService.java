@@ -1,0 +1,129 @@
+package io.wharf.gateway.ingest;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.api.PublishAck;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.ObjectKeys;
+import io.wharf.contracts.UnsafeKeyException;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.jetstream.Publisher;
+
+/**
+ * Turns notifications and invocations into envelopes and stores them in JetStream. Every record ends somewhere
+ * visible: in the events stream, in the dead-letter stream with its reason, or counted as ignored by design.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    private final FunctionRegistry registry;
+    private final EnvelopeFactory envelopes;
+    private final Publisher publisher;
+    private final MeterRegistry meters;
+
+    public IngestService(FunctionRegistry registry, EnvelopeFactory envelopes, Publisher publisher,
+            MeterRegistry meters) {
+        this.registry = registry;
+        this.envelopes = envelopes;
+        this.publisher = publisher;
+        this.meters = meters;
+    }
+
+    /**
+     * A bucket notification of the platform's MinIO, for whichever functions watch the object's location.
+     *
+     * @param via {@code webhook} or {@code nats}, for the metrics
+     * @throws MalformedEventException when the body is not a notification
+     */
+    public IngestResult notification(byte[] body, String via) {
+        List<ObjectEvent> events = MinioEvents.parse(body);
+        IngestResult result = new IngestResult(0, 0, 0, 0);
+        for (ObjectEvent event : events) {
+            if (!MinioEvents.isProcessed(event)) {
+                result = result.plus(new IngestResult(0, 0, 1, 0));
+                continue;
+            }
+            List<FunctionDefinition> routes = registry.routes(event.bucket(), event.key());
+            if (routes.isEmpty() && registry.watches(event.bucket(), event.key())) {
+                // the notification rule covers a folder, the function's suffix/prefix filters then said no
+                result = result.plus(new IngestResult(0, 0, 1, 0));
+                continue;
+            }
+            if (routes.isEmpty()) {
+                result = result.plus(deadLetter(Names.UNATTRIBUTED, "minio/" + via, body, "no-function",
+                        "no function watches " + event.bucket() + "/" + ObjectKeys.printable(event.key())));
+            }
+            for (FunctionDefinition fn : routes) {
+                result = result.plus(publishObject(fn.name(), event, body, via));
+            }
+        }
+        return result;
+    }
+
+    /** A bucket notification posted for one function ({@code POST /job/<name>}, as OSCAR's webhooks do). */
+    public IngestResult notificationFor(FunctionDefinition fn, byte[] body) {
+        IngestResult result = new IngestResult(0, 0, 0, 0);
+        for (ObjectEvent event : MinioEvents.parse(body)) {
+            result = result.plus(MinioEvents.isProcessed(event)
+                    ? publishObject(fn.name(), event, body, "job")
+                    : new IngestResult(0, 0, 1, 0));
+        }
+        return result;
+    }
+
+    /**
+     * An invocation of one function whose body becomes the input file.
+     *
+     * @return the stored envelope
+     */
+    public Envelope invoke(FunctionDefinition fn, String source, String uniqueToken, byte[] body, String contentType,
+            String provider, JsonNode raw) {
+        Envelope envelope = envelopes.forInvocation(fn.name(), source, uniqueToken, body, contentType, provider, raw);
+        received(provider);
+        PublishAck ack = publisher.publishEnvelope(envelope);
+        LOG.debugf("function=%s eventId=%s stored as %d%s", fn.name(), envelope.id(), ack.getSeqno(),
+                ack.isDuplicate() ? " (duplicate)" : "");
+        return envelope;
+    }
+
+    /** Dead-letters a message under a function (or {@link Names#UNATTRIBUTED}) with its reason. */
+    public IngestResult deadLetter(String function, String origin, byte[] payload, String reason, String detail) {
+        publisher.deadLetter(function, origin, payload, reason, detail);
+        meters.counter("wharf.events.rejected", "reason", reason).increment();
+        LOG.infof("dead-lettered function=%s reason=%s: %s", function, reason, detail);
+        return new IngestResult(0, 0, 0, 1);
+    }
+
+    /** Counts an event refused before anything was stored (the client was told why). */
+    public void rejected(String reason) {
+        meters.counter("wharf.events.rejected", "reason", reason).increment();
+    }
+
+    private IngestResult publishObject(String function, ObjectEvent event, byte[] body, String via) {
+        try {
+            ObjectKeys.fileName(event.key());
+        } catch (UnsafeKeyException e) {
+            return deadLetter(function, "minio/" + via, body, "unsafe-key", e.getMessage());
+        }
+        Envelope envelope = envelopes.forObject(function, event);
+        received("minio");
+        PublishAck ack = publisher.publishEnvelope(envelope);
+        LOG.debugf("function=%s eventId=%s key=%s stored as %d%s", function, envelope.id(),
+                ObjectKeys.printable(event.key()), ack.getSeqno(), ack.isDuplicate() ? " (duplicate)" : "");
+        return ack.isDuplicate() ? new IngestResult(0, 1, 0, 0) : new IngestResult(1, 0, 0, 0);
+    }
+
+    private void received(String provider) {
+        meters.counter("wharf.events.received", "provider", provider).increment();
+    }
+}

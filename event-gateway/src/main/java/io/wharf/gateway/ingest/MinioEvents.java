@@ -1,0 +1,94 @@
+package io.wharf.gateway.ingest;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.wharf.contracts.Json;
+
+/**
+ * Reads MinIO bucket notifications (webhook body or NATS payload: {@code {EventName, Key, Records:[...]}}) and AWS S3
+ * ones ({@code {Records:[...]}}). Only object creations by an upload, a POST, a copy or a completed multipart upload
+ * start executions: tagging, retention and legal-hold changes are {@code ObjectCreated} events too, and must not.
+ */
+public final class MinioEvents {
+
+    private static final Set<String> PROCESSED = Set.of("ObjectCreated:Put", "ObjectCreated:Post",
+            "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload");
+
+    private MinioEvents() {
+    }
+
+    /** @throws MalformedEventException when the body is not a bucket notification */
+    public static List<ObjectEvent> parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = Json.json().readTree(body);
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON");
+        }
+        if (root == null || !root.path("Records").isArray()) {
+            throw new MalformedEventException("not a bucket notification: no Records list");
+        }
+        List<ObjectEvent> events = new ArrayList<>();
+        for (JsonNode record : root.get("Records")) {
+            events.add(read(record, root));
+        }
+        return events;
+    }
+
+    /** Whether an event should run functions: an object created by new content, and not a folder marker. */
+    public static boolean isProcessed(ObjectEvent event) {
+        String name = event.eventName().startsWith("s3:") ? event.eventName().substring(3) : event.eventName();
+        return PROCESSED.contains(name) && !event.key().endsWith("/");
+    }
+
+    /** Whether a JSON body looks like a bucket notification (OSCAR also posts them to {@code /job/<name>}). */
+    public static boolean looksLikeNotification(JsonNode root) {
+        return root != null && root.path("Records").isArray() && root.path("Records").size() > 0
+                && root.path("Records").get(0).path("s3").isObject();
+    }
+
+    private static ObjectEvent read(JsonNode record, JsonNode root) {
+        JsonNode s3 = record.path("s3");
+        String bucket = s3.path("bucket").path("name").asText(null);
+        String escapedKey = s3.path("object").path("key").asText(null);
+        String eventName = record.path("eventName").asText(null);
+        if (bucket == null || escapedKey == null || eventName == null) {
+            throw new MalformedEventException("a record lacks eventName, s3.bucket.name or s3.object.key");
+        }
+        String key;
+        try {
+            key = URLDecoder.decode(escapedKey, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("s3.object.key is not query-escaped: " + e.getMessage());
+        }
+        JsonNode object = s3.path("object");
+        return new ObjectEvent(eventName, bucket, key,
+                object.hasNonNull("size") ? object.get("size").asLong() : null,
+                text(object, "eTag"), text(object, "contentType"), text(object, "sequencer"),
+                time(record.path("eventTime").asText(null)), root);
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
+    private static Instant time(String text) {
+        if (text == null) {
+            return Instant.now();
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}

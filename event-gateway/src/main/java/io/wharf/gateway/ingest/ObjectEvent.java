@@ -1,0 +1,41 @@
+package io.wharf.gateway.ingest;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One record of a MinIO (or S3) bucket notification, with the key decoded.
+ *
+ * @param eventName e.g. {@code s3:ObjectCreated:Put} (MinIO) or {@code ObjectCreated:Put} (AWS)
+ * @param bucket the bucket
+ * @param key the object key, decoded from its query escaping
+ * @param size the size, absent for empty objects and removals
+ * @param etag the ETag, when given
+ * @param contentType the content type, when given
+ * @param sequencer orders events of one key; MinIO's is the object's mtime in hex nanoseconds
+ * @param time when it happened
+ * @param notification the whole notification the record came in, kept for the script
+ */
+public record ObjectEvent(
+        String eventName,
+        String bucket,
+        String key,
+        Long size,
+        String etag,
+        String contentType,
+        String sequencer,
+        Instant time,
+        JsonNode notification) {
+
+    /** What tells this version of the object from another one of the same key. */
+    public String version() {
+        if (sequencer != null && !sequencer.isBlank()) {
+            return "seq:" + sequencer;
+        }
+        if (etag != null && !etag.isBlank()) {
+            return "etag:" + etag + "@" + time;
+        }
+        return "time:" + time;
+    }
+}

@@ -1,0 +1,146 @@
+package io.wharf.gateway.storage;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetBucketNotificationArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.SetBucketNotificationArgs;
+import io.minio.errors.MinioException;
+import io.minio.messages.EventType;
+import io.minio.messages.NotificationConfiguration;
+import io.minio.messages.QueueConfiguration;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.StorageIO;
+import io.wharf.gateway.GatewayConfig;
+import io.wharf.gateway.ingest.FunctionRegistry;
+import io.wharf.jetstream.StoreException;
+
+/**
+ * Prepares the platform's MinIO for a function: its input and output buckets exist, and every input folder sends
+ * notifications to Wharf's target. A bucket's notification rules are derived from all the functions watching it
+ * (one rule per folder, none covered by another), so functions sharing a bucket never fight over its configuration
+ * and MinIO never sees overlapping rules. File-name filters are applied by the gateway when it routes an event.
+ */
+@ApplicationScoped
+public class StorageSetup {
+
+    private static final Logger LOG = Logger.getLogger(StorageSetup.class);
+    private static final List<EventType> EVENTS = List.of(EventType.OBJECT_CREATED_PUT, EventType.OBJECT_CREATED_POST,
+            EventType.OBJECT_CREATED_COPY, EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD);
+
+    private final MinioClient client;
+    private final String arn;
+
+    public StorageSetup(GatewayConfig config) {
+        this.client = MinioClient.builder()
+                .endpoint(config.storage().endpoint())
+                .credentials(config.storage().accessKey(), config.storage().secretKey())
+                .region(config.storage().region())
+                .build();
+        this.arn = config.storage().notificationArn();
+    }
+
+    /**
+     * Creates the function's buckets and brings the notification rules of every bucket it (or its previous version)
+     * watches in line with {@code allFunctions}, the functions as they will be once this change is stored.
+     */
+    public synchronized void apply(FunctionDefinition fn, FunctionDefinition previous,
+            Collection<FunctionDefinition> allFunctions) {
+        Stream.concat(fn.input().stream(), fn.output().stream())
+                .filter(io -> io.provider().isPlatformMinio())
+                .map(StorageIO::bucket)
+                .distinct()
+                .forEach(this::ensureBucket);
+        reconcile(inputBuckets(fn, previous), allFunctions);
+    }
+
+    /** Drops the notification rules only the removed function needed. */
+    public synchronized void remove(FunctionDefinition fn, Collection<FunctionDefinition> remainingFunctions) {
+        reconcile(inputBuckets(fn, null), remainingFunctions);
+    }
+
+    private void reconcile(Set<String> buckets, Collection<FunctionDefinition> functions) {
+        for (String bucket : buckets) {
+            List<String> folders = folders(bucket, functions);
+            try {
+                NotificationConfiguration config = client
+                        .getBucketNotification(GetBucketNotificationArgs.builder().bucket(bucket).build());
+                List<QueueConfiguration> queues = new ArrayList<>();
+                config.queueConfigurationList().stream().filter(q -> !arn.equals(q.queue())).forEach(queues::add);
+                for (String folder : folders) {
+                    QueueConfiguration q = new QueueConfiguration();
+                    q.setQueue(arn);
+                    q.setEvents(EVENTS);
+                    if (!folder.isEmpty()) {
+                        q.setPrefixRule(folder);
+                    }
+                    queues.add(q);
+                }
+                config.setQueueConfigurationList(queues);
+                client.setBucketNotification(SetBucketNotificationArgs.builder().bucket(bucket).config(config).build());
+                LOG.infof("bucket %s notifies %s for %s", bucket, arn, folders.isEmpty() ? "nothing" : folders);
+            } catch (MinioException | IOException | GeneralSecurityException e) {
+                throw new StoreException("cannot set the notifications of bucket " + bucket + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The folders of a bucket some function watches, none inside another (the outer one's rule covers it). */
+    static List<String> folders(String bucket, Collection<FunctionDefinition> functions) {
+        TreeSet<String> all = new TreeSet<>();
+        functions.stream()
+                .flatMap(f -> f.input().stream())
+                .filter(in -> in.provider().isPlatformMinio() && in.bucket().equals(bucket))
+                .map(FunctionRegistry::folder)
+                .forEach(all::add);
+        List<String> minimal = new ArrayList<>();
+        for (String folder : all) {
+            if (minimal.stream().noneMatch(folder::startsWith)) {
+                minimal.add(folder);
+            }
+        }
+        return minimal;
+    }
+
+    private static Set<String> inputBuckets(FunctionDefinition fn, FunctionDefinition previous) {
+        Set<String> buckets = new TreeSet<>();
+        Stream.concat(fn.input().stream(), previous == null ? Stream.empty() : previous.input().stream())
+                .filter(in -> in.provider().isPlatformMinio())
+                .forEach(in -> buckets.add(in.bucket()));
+        return buckets;
+    }
+
+    /** Whether MinIO answers an authenticated request. */
+    public boolean reachable() {
+        try {
+            client.listBuckets();
+            return true;
+        } catch (MinioException | IOException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private void ensureBucket(String bucket) {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                LOG.infof("created bucket %s", bucket);
+            }
+        } catch (MinioException | IOException | GeneralSecurityException e) {
+            throw new StoreException("cannot create bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+}

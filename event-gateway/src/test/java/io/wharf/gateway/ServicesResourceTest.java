@@ -1,0 +1,180 @@
+package io.wharf.gateway;
+
+import static io.restassured.RestAssured.given;
+import static io.wharf.gateway.Api.asUser;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.minio.GetBucketNotificationArgs;
+import io.minio.MinioClient;
+import io.minio.messages.NotificationConfiguration;
+import io.minio.messages.QueueConfiguration;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.wharf.testing.MinioServer;
+import io.wharf.testing.WharfTestResource;
+
+@QuarkusTest
+@WithTestResource(WharfTestResource.class)
+class ServicesResourceTest {
+
+    @Test
+    void shouldCreateAFunctionWithItsBucketsAndNotificationRules() throws Exception {
+        asUser().body(Api.function("crud-a", "crud-bucket"))
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(201)
+                .body("name", equalTo("crud-a"))
+                .body("token", notNullValue());
+
+        NotificationConfiguration config = minio().getBucketNotification(
+                GetBucketNotificationArgs.builder().bucket("crud-bucket").build());
+        assertThat(config.queueConfigurationList()).singleElement().satisfies(q -> {
+            assertThat(q.queue()).isEqualTo(MinioServer.WEBHOOK_ARN);
+            assertThat(q.filterRuleList()).anySatisfy(r -> {
+                assertThat(r.name()).isEqualTo("prefix");
+                assertThat(r.value()).isEqualTo("in/");
+            });
+        });
+        asUser().when()
+                .get("/system/services/crud-a")
+                .then()
+                .statusCode(200)
+                .body("input[0].path", equalTo("crud-bucket/in"))
+                .body("owner", equalTo(WharfTestResource.USER));
+        asUser().when().get("/system/services").then().statusCode(200).body("name", hasItem("crud-a"));
+    }
+
+    @Test
+    void shouldShareOneRulePerFolderBetweenFunctionsOnTheSameBucket() throws Exception {
+        Api.create("share-a", "shared-bucket");
+        Api.create("share-b", "shared-bucket");
+
+        assertThat(minio().getBucketNotification(GetBucketNotificationArgs.builder().bucket("shared-bucket").build())
+                .queueConfigurationList()).hasSize(1);
+
+        asUser().when().delete("/system/services/share-a").then().statusCode(204);
+        assertThat(rules("shared-bucket")).hasSize(1);
+        asUser().when().delete("/system/services/share-b").then().statusCode(204);
+        assertThat(rules("shared-bucket")).isEmpty();
+        asUser().when().get("/system/services/share-b").then().statusCode(404);
+    }
+
+    @Test
+    void shouldAcceptOscarServiceJsonWithoutAContentTypeAndUpdateItWithPut() throws Exception {
+        String json = """
+                {"name":"oscar-json","image":"img","script":"echo hi","cpu":"0.5","memory":"128Mi",
+                 "input":[{"storage_provider":"minio.default","path":"oscar-json/in"}],
+                 "output":[{"storage_provider":"minio.default","path":"oscar-json/out"}],
+                 "storage_providers":{"minio":{}},"clusters":{"c":{"auth_user":"u","auth_password":"p"}}}""";
+        assertThat(Api.withoutContentType("POST", "/system/services", json).statusCode()).isEqualTo(201);
+        String token = asUser().when().get("/system/services/oscar-json").then().extract().path("token");
+
+        assertThat(Api.withoutContentType("PUT", "/system/services", json.replace("\"0.5\"", "\"1\""))
+                .statusCode()).isEqualTo(204);
+
+        asUser().when()
+                .get("/system/services/oscar-json")
+                .then()
+                .statusCode(200)
+                .body("cpu", equalTo("1"))
+                .body("token", equalTo(token))
+                .body(not(containsString("auth_password")));
+    }
+
+    @Test
+    void shouldRejectAnInvalidDefinitionNamingEveryField() {
+        asUser().contentType("text/plain")
+                .body("name: Bad Name\nimage: ''\nscript: x\nmemory: lots\n")
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("violations.field", hasItems("name", "image", "memory"))
+                .body(not(containsString("at io.")));
+        asUser().contentType("text/plain")
+                .body("name: [broken")
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("(document)"));
+    }
+
+    @Test
+    void shouldRefuseADuplicateAndAMismatchedName() {
+        Api.create("dup", "dup-bucket");
+
+        asUser().body(Api.function("dup", "dup-bucket")).when().post("/system/services").then().statusCode(409);
+        asUser().body(Api.function("dup", "dup-bucket")).when().put("/system/services/other").then().statusCode(400);
+        asUser().body(Api.function("missing", "dup-bucket")).when().put("/system/services").then().statusCode(404);
+    }
+
+    @Test
+    void shouldRedactSecretsInResponses() {
+        asUser().contentType("text/plain").body("""
+                name: secretive
+                image: img
+                script: echo
+                environment:
+                  secrets: {API_KEY: hunter2}
+                """).when().post("/system/services").then().statusCode(201).body(not(containsString("hunter2")));
+
+        asUser().when()
+                .get("/system/services/secretive")
+                .then()
+                .body("environment.secrets.API_KEY",
+                        equalTo("********"));
+    }
+
+    @Test
+    void shouldRequireAuthentication() {
+        given().when().get("/system/services").then().statusCode(401);
+        given().auth()
+                .preemptive()
+                .basic(WharfTestResource.USER, "wrong")
+                .when()
+                .get("/system/services")
+                .then()
+                .statusCode(401);
+        given().when().get("/system/config").then().statusCode(401);
+    }
+
+    @Test
+    void shouldGiveOscarClientsTheInfoAndTheMinioProvider() {
+        asUser().when()
+                .get("/system/config")
+                .then()
+                .statusCode(200)
+                .body("minio_provider.endpoint", equalTo(WharfTestResource.minio().endpoint()))
+                .body("minio_provider.access_key", equalTo(MinioServer.ACCESS_KEY))
+                .body("minio_provider.secret_key", equalTo(MinioServer.SECRET_KEY))
+                .body("minio_provider.region", equalTo("us-east-1"));
+        asUser().when().get("/system/info").then().statusCode(200).body("version", notNullValue());
+        given().when().get("/health").then().statusCode(200).body(equalTo("Ok"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static List<QueueConfiguration> rules(String bucket) throws Exception {
+        return minio().getBucketNotification(GetBucketNotificationArgs.builder().bucket(bucket).build())
+                .queueConfigurationList();
+    }
+
+    static MinioClient minio() {
+        return MinioClient.builder()
+                .endpoint(WharfTestResource.minio().endpoint())
+                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
+                .build();
+    }
+}
