@@ -20,6 +20,8 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String WEBHOOK_TOKEN = "test-webhook-token";
     public static final String USER = "wharf";
     public static final String PASSWORD = "test-password";
+    public static final String OTHER_USER = "other";
+    public static final String OTHER_PASSWORD = "other-password";
 
     /** Init argument naming the service under test ({@code gateway}, the default, or {@code dispatcher}). */
     public static final String SERVICE = "service";
@@ -56,6 +58,7 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
         if (service.equals("gateway")) {
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
             config.put("wharf.gateway.users." + USER, PASSWORD);
+            config.put("wharf.gateway.users." + OTHER_USER, OTHER_PASSWORD);
         } else {
             config.put("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
         }
