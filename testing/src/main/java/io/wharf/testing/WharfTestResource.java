@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,7 +40,9 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Path dir;
         try {
-            dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "wharf-servers-");
+            // readable by others: the process executor runs scripts as an unprivileged user inside this folder
+            dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "wharf-servers-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,14 +14,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param eventType the envelope type
  * @param inputKey the input object's key, or {@code null} for an invocation
  * @param state where the execution is
- * @param attempt 1 for the first try; raised when a dispatcher takes over an execution whose owner died
+ * @param attempt 1 for the first try; raised each time a dispatcher claims the execution again
  * @param exitCode the script's exit code, once it ended; absent when it never ran or was killed
  * @param reason why it failed (or was retried), in a sentence
  * @param createdAt when the event was accepted for execution
  * @param startedAt when the script started
  * @param finishedAt when the execution reached its final state
  * @param heartbeatAt the owner's last sign of life while the execution is not final
- * @param owner the dispatcher instance running it
+ * @param owner the dispatcher instance running it; absent while released for a retry
  * @param outputs the keys the outputs were uploaded to, as {@code <bucket>/<key>}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,16 +62,19 @@ public record ExecutionRecord(
                 createdAt, startedAt, finishedAt, now, owner, outputs);
     }
 
-    /** A new attempt by another dispatcher, after the previous owner stopped beating. */
-    public ExecutionRecord takenOverBy(String newOwner, Instant now, String why) {
+    /**
+     * A new attempt, by a dispatcher that claims the execution: after a platform failure released it, or after its
+     * previous owner stopped beating.
+     */
+    public ExecutionRecord claimedBy(String newOwner, Instant now, String why) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
                 null, why, createdAt, null, null, now, newOwner, List.of());
     }
 
-    /** Back to the queue after a failure of the platform (not of the script), to be retried. */
-    public ExecutionRecord retrying(Instant now, String why) {
-        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
-                null, why, createdAt, null, null, now, owner, List.of());
+    /** Back to the queue with no owner after a failure of the platform (not of the script), to be retried. */
+    public ExecutionRecord released(Instant now, String why) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
+                why, createdAt, null, null, now, null, List.of());
     }
 
     public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {

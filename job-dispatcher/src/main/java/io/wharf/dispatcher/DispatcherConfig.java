@@ -1,0 +1,124 @@
+package io.wharf.dispatcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything the dispatcher can be told, under {@code wharf.*}. */
+@ConfigMapping(prefix = "wharf")
+public interface DispatcherConfig {
+
+    Nats nats();
+
+    Storage storage();
+
+    Dispatcher dispatcher();
+
+    interface Nats {
+
+        @WithDefault("nats://127.0.0.1:4222")
+        String url();
+
+        @WithDefault("10M")
+        Duration duplicateWindow();
+
+        @WithDefault("1")
+        int replicas();
+    }
+
+    interface Storage {
+
+        /** The platform's MinIO, where {@code minio}/{@code minio.default} inputs and outputs live. */
+        String endpoint();
+
+        String accessKey();
+
+        /** Never logged. */
+        String secretKey();
+
+        @WithDefault("us-east-1")
+        String region();
+    }
+
+    interface Dispatcher {
+
+        /** {@code container} (Podman or Docker) or {@code process} (a sandboxed local process; no engine needed). */
+        @WithDefault("container")
+        ExecutorKind executor();
+
+        /** Executions running at once on this dispatcher. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** Where executions' workspaces live; removed when an execution ends. */
+        Optional<Path> workDir();
+
+        /** Timeout of a function that sets none. */
+        @WithDefault("300S")
+        Duration defaultTimeout();
+
+        /** CPU limit of a function that sets none. */
+        @WithDefault("1")
+        String defaultCpu();
+
+        /** Memory limit of a function that sets none. */
+        @WithDefault("512Mi")
+        String defaultMemory();
+
+        /** Deliveries of one envelope before it is dead-lettered (platform failures only; a failing script is final). */
+        @WithDefault("5")
+        int maxDeliver();
+
+        /** How long JetStream waits for a sign of life before delivering an envelope again. */
+        @WithDefault("30S")
+        Duration ackWait();
+
+        /** Delays before the 1st, 2nd, ... retry after a platform failure; the last one repeats. */
+        @WithDefault("2S,10S,30S")
+        List<Duration> retryBackoff();
+
+        /** Identity of this dispatcher in execution records; host name and pid when absent. */
+        Optional<String> instanceId();
+
+        /** How often the capacity report is published on {@code wharf.capacity}. */
+        @WithDefault("15S")
+        Duration capacityInterval();
+
+        Container container();
+
+        Process process();
+    }
+
+    interface Container {
+
+        /** The engine's CLI: {@code podman} or {@code docker}. */
+        @WithDefault("podman")
+        String engine();
+
+        /** The network executions join: {@code none} keeps scripts off the network. */
+        @WithDefault("none")
+        String network();
+
+        /** The user scripts run as inside the container; never root. */
+        @WithDefault("65534:65534")
+        String user();
+
+        @WithDefault("512")
+        int pidsLimit();
+    }
+
+    interface Process {
+
+        /** When the dispatcher runs as root, scripts run as this uid:gid instead (through setpriv). */
+        @WithDefault("65534:65534")
+        String user();
+    }
+
+    enum ExecutorKind {
+        container, process
+    }
+}

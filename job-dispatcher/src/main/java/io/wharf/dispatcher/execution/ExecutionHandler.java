@@ -1,0 +1,337 @@
+package io.wharf.dispatcher.execution;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nats.client.Message;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.ObjectKeys;
+import io.wharf.contracts.UnsafeKeyException;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.InvalidEnvelopeException;
+import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.FunctionNames;
+import io.wharf.contracts.function.FunctionValidator;
+import io.wharf.dispatcher.DispatcherConfig;
+import io.wharf.dispatcher.executor.ExecutionRequest;
+import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.jetstream.ConflictException;
+import io.wharf.jetstream.ExecutionStore;
+import io.wharf.jetstream.FunctionStore;
+import io.wharf.jetstream.LogStore;
+import io.wharf.jetstream.Publisher;
+import io.wharf.jetstream.StoreException;
+import io.wharf.jetstream.Versioned;
+import io.wharf.supervisor.RunResult;
+import io.wharf.supervisor.Supervisor;
+import io.wharf.supervisor.Workspace;
+
+/**
+ * Turns one delivered envelope into at most one execution.
+ * <ol>
+ * <li>The execution id derives from the envelope id; creating its record is atomic, so a second delivery finds the
+ * record: a finished execution is acked and not run again, a running one is left to its owner.</li>
+ * <li>While the script runs, the message is kept alive ({@code +WPI}) and the record's heartbeat renewed; if this
+ * dispatcher dies, JetStream delivers the envelope again once the ack wait lapses, and the next dispatcher claims
+ * the execution (a new attempt of the same execution, never a second one).</li>
+ * <li>A script that fails or times out is a final, failed execution. A platform failure (storage, engine) releases
+ * the execution for a retry with back-off, and dead-letters it after the last delivery.</li>
+ * <li>The message is acked only once the record is final and the log stored.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class ExecutionHandler {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionHandler.class);
+
+    private final FunctionStore functions;
+    private final ExecutionStore executions;
+    private final LogStore logs;
+    private final Publisher publisher;
+    private final Supervisor supervisor;
+    private final ScriptExecutor executor;
+    private final DispatcherConfig.Dispatcher config;
+    private final Path workDir;
+    private final String instanceId;
+    private final ScheduledExecutorService heartbeats;
+    private final MeterRegistry meters;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
+            Supervisor supervisor, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
+            ScheduledExecutorService heartbeats, MeterRegistry meters) {
+        this.functions = functions;
+        this.executions = executions;
+        this.logs = logs;
+        this.publisher = publisher;
+        this.supervisor = supervisor;
+        this.executor = executor;
+        this.config = config.dispatcher();
+        this.workDir = identity.workDir();
+        this.instanceId = identity.instanceId();
+        this.heartbeats = heartbeats;
+        this.meters = meters;
+    }
+
+    /** Executions running now on this dispatcher. */
+    public int busy() {
+        return inFlight.size();
+    }
+
+    public void handle(Message message) {
+        Envelope envelope;
+        try {
+            envelope = EnvelopeCodec.decode(message.getData());
+        } catch (InvalidEnvelopeException e) {
+            deadLetter(functionOf(message.getSubject()), message, e.reason(), e.getMessage());
+            return;
+        }
+        Optional<Versioned<FunctionDefinition>> fn = functions.get(envelope.wharffunction());
+        if (fn.isEmpty()) {
+            deadLetter(envelope.wharffunction(), message, "unknown-function",
+                    "no function named '" + envelope.wharffunction() + "'");
+            return;
+        }
+        String executionId = EnvelopeIds.executionId(envelope.wharffunction(), envelope.id());
+        TrackedExecution execution = claim(envelope, executionId, message);
+        if (execution == null) {
+            return;
+        }
+        inFlight.add(executionId);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(message, execution),
+                heartbeatPeriod().toMillis(), heartbeatPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        Workspace ws = Workspace.create(workDir, executionId);
+        try {
+            execute(envelope, fn.get().value(), execution, ws, message);
+        } finally {
+            heartbeat.cancel(false);
+            inFlight.remove(executionId);
+            try {
+                ws.delete();
+            } catch (IOException e) {
+                LOG.warnf("executionId=%s workspace not removed: %s", executionId, e.getMessage());
+            }
+        }
+    }
+
+    /** Creates the execution, or claims it back; {@code null} when there is nothing to run. */
+    private TrackedExecution claim(Envelope envelope, String executionId, Message message) {
+        String function = envelope.wharffunction();
+        Instant now = Instant.now();
+        Optional<Versioned<ExecutionRecord>> existing = executions.get(function, executionId);
+        if (existing.isEmpty()) {
+            ExecutionRecord queued = ExecutionRecord.queued(executionId, function, envelope.id(), envelope.type(),
+                    envelope.isInvocation() ? null : envelope.data().key(), instanceId, now);
+            try {
+                long revision = executions.create(queued);
+                publisher.publishExecution(queued);
+                return new TrackedExecution(executions, queued, revision);
+            } catch (ConflictException raced) {
+                existing = executions.get(function, executionId);
+                if (existing.isEmpty()) {
+                    message.nakWithDelay(Duration.ofSeconds(1));
+                    return null;
+                }
+            }
+        }
+        ExecutionRecord record = existing.get().value();
+        if (record.state().isTerminal()) {
+            LOG.infof("function=%s executionId=%s eventId=%s already %s: duplicate delivery acked, not run", function,
+                    executionId, envelope.id(), record.state());
+            meters.counter("wharf.executions.duplicates", "function", function).increment();
+            message.ack();
+            return null;
+        }
+        if (inFlight.contains(executionId)) {
+            return null;
+        }
+        boolean ownedElsewhere = record.owner() != null && !record.owner().equals(instanceId)
+                && record.heartbeatAt() != null && record.heartbeatAt().isAfter(now.minus(lease()));
+        if (ownedElsewhere) {
+            message.nakWithDelay(lease());
+            return null;
+        }
+        String why = record.owner() == null || record.owner().equals(instanceId)
+                ? record.reason()
+                : "claimed from " + record.owner() + ", which stopped beating";
+        ExecutionRecord claimed = record.claimedBy(instanceId, now, why);
+        try {
+            long revision = executions.update(claimed, existing.get().revision());
+            if (record.owner() != null) {
+                executor.cleanUp(executionId);
+            }
+            LOG.infof("function=%s executionId=%s attempt %d (%s)", function, executionId, claimed.attempt(), why);
+            return new TrackedExecution(executions, claimed, revision);
+        } catch (ConflictException lost) {
+            message.nakWithDelay(Duration.ofSeconds(1));
+            return null;
+        }
+    }
+
+    private void execute(Envelope envelope, FunctionDefinition fn, TrackedExecution execution, Workspace ws,
+            Message message) {
+        String id = execution.current().id();
+        Timer.Sample duration = Timer.start(meters);
+        try {
+            note(ws, "wharf: execution %s of function %s, attempt %d, on %s (%s)", id, fn.name(),
+                    execution.current().attempt(), instanceId, executor.kind());
+            String input = supervisor.fetch(envelope, fn, ws);
+            note(ws, "wharf: input %s", envelope.isInvocation()
+                    ? "from the invocation's body"
+                    : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
+            ExecutionRecord running = execution.update(r -> r.running(Instant.now()));
+            publisher.publishExecution(running);
+            if (envelope.time() != null) {
+                meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
+            }
+            Duration timeout = Duration.ofSeconds(fn.timeout() != null
+                    ? fn.timeout()
+                    : config.defaultTimeout().toSeconds());
+            RunResult result = executor.run(new ExecutionRequest(id, fn, envelope, ws, input, timeout,
+                    FunctionValidator.cpuMillis(fn.cpu() != null ? fn.cpu() : config.defaultCpu()),
+                    FunctionValidator.memoryBytes(fn.memory() != null ? fn.memory() : config.defaultMemory())));
+            List<String> outputs = result.succeeded() ? supervisor.deliver(fn, ws) : List.of();
+            String reason = result.timedOut()
+                    ? "timed out after " + timeout.toSeconds() + "s and was killed"
+                    : result.exitCode() == 0 ? null : "the script exited with " + result.exitCode();
+            note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
+                    outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
+            logs.put(id, ws.logFile());
+            Instant end = Instant.now();
+            ExecutionRecord done = execution.update(r -> result.succeeded()
+                    ? r.succeeded(end, 0, outputs)
+                    : r.failed(end, result.timedOut() ? null : result.exitCode(), reason, List.of()));
+            publisher.publishExecution(done);
+            finished(fn.name(), done, duration);
+            message.ack();
+        } catch (UnsafeKeyException e) {
+            failPermanently(fn.name(), execution, ws, message, "unsafe-key", e.getMessage(), duration);
+        } catch (ConflictException e) {
+            LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO);
+        } catch (IOException | RuntimeException e) {
+            platformFailure(fn.name(), execution, ws, message, e, duration);
+        }
+    }
+
+    private void platformFailure(String function, TrackedExecution execution, Workspace ws, Message message,
+            Exception e, Timer.Sample duration) {
+        long delivered = message.metaData().deliveredCount();
+        String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (delivered < config.maxDeliver()) {
+            List<Duration> backoff = config.retryBackoff();
+            Duration delay = backoff.get((int) Math.min(delivered - 1, backoff.size() - 1));
+            LOG.warnf(e, "function=%s executionId=%s platform failure (delivery %d/%d), retrying in %s: %s", function,
+                    execution.current().id(), delivered, config.maxDeliver(), delay, reason);
+            release(function, execution, message, reason, delay);
+        } else {
+            failPermanently(function, execution, ws, message, "execution-failed",
+                    "gave up after " + delivered + " deliveries: " + reason, duration);
+        }
+    }
+
+    private void release(String function, TrackedExecution execution, Message message, String reason,
+            Duration delay) {
+        try {
+            publisher.publishExecution(execution.update(r -> r.released(Instant.now(), reason)));
+        } catch (RuntimeException e) {
+            LOG.warnf("function=%s executionId=%s cannot release the record: %s", function, execution.current().id(),
+                    e.getMessage());
+        }
+        message.nakWithDelay(delay);
+    }
+
+    private void failPermanently(String function, TrackedExecution execution, Workspace ws, Message message,
+            String reason, String detail, Timer.Sample duration) {
+        try {
+            note(ws, "wharf: failed: %s", detail);
+            logs.put(execution.current().id(), ws.logFile());
+            ExecutionRecord failed = execution.update(r -> r.failed(Instant.now(), null, detail, List.of()));
+            publisher.publishExecution(failed);
+            publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail);
+            finished(function, failed, duration);
+            meters.counter("wharf.executions.dead.lettered", "function", function, "reason", reason).increment();
+            message.ack();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "function=%s executionId=%s cannot record its failure; it will be delivered again",
+                    function, execution.current().id());
+            message.nakWithDelay(config.retryBackoff().get(0));
+        }
+    }
+
+    private void finished(String function, ExecutionRecord done, Timer.Sample duration) {
+        String outcome = done.state().name().toLowerCase(Locale.ROOT);
+        meters.counter("wharf.executions", "function", function, "outcome", outcome).increment();
+        duration.stop(meters.timer("wharf.execution.duration", "function", function));
+        LOG.infof("function=%s executionId=%s eventId=%s %s%s", function, done.id(), done.eventId(), outcome,
+                done.reason() == null ? "" : ": " + done.reason());
+    }
+
+    private void deadLetter(String function, Message message, String reason, String detail) {
+        String target = FunctionNames.isValid(function) ? function : Names.UNATTRIBUTED;
+        try {
+            publisher.deadLetter(target, message.getSubject(), message.getData(), reason, detail);
+            meters.counter("wharf.executions.dead.lettered", "function", target, "reason", reason).increment();
+            LOG.warnf("function=%s dead-lettered (%s): %s", target, reason, detail);
+            message.ack();
+        } catch (StoreException e) {
+            LOG.warnf("cannot dead-letter yet (%s): %s", reason, e.getMessage());
+            message.nakWithDelay(config.retryBackoff().get(0));
+        }
+    }
+
+    private void beat(Message message, TrackedExecution execution) {
+        try {
+            message.inProgress();
+            execution.update(r -> r.heartbeat(Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.warnf("executionId=%s heartbeat failed: %s", execution.current().id(), e.getMessage());
+        }
+    }
+
+    private Duration heartbeatPeriod() {
+        return config.ackWait().dividedBy(3);
+    }
+
+    /** How long an owner may stay silent before another dispatcher may claim its execution. */
+    private Duration lease() {
+        return config.ackWait().multipliedBy(2);
+    }
+
+    private static String functionOf(String subject) {
+        return subject.substring(subject.lastIndexOf('.') + 1);
+    }
+
+    private static void note(Workspace ws, String format, Object... args) {
+        try {
+            Files.writeString(ws.logFile(), String.format(format, args) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.debugf("cannot write to %s: %s", ws.logFile(), e.getMessage());
+        }
+    }
+}

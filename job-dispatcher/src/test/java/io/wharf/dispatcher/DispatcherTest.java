@@ -1,0 +1,277 @@
+package io.wharf.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.nats.client.Connection;
+import io.nats.client.impl.Headers;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.wharf.contracts.Hashes;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.execution.ExecutionRecordCodec;
+import io.wharf.contracts.execution.ExecutionState;
+import io.wharf.contracts.function.FdlReader;
+import io.wharf.jetstream.ExecutionStore;
+import io.wharf.jetstream.FunctionStore;
+import io.wharf.jetstream.LogStore;
+import io.wharf.jetstream.Publisher;
+import io.wharf.testing.MinioServer;
+import io.wharf.testing.Streams;
+import io.wharf.testing.WharfTestResource;
+
+@QuarkusTest
+@WithTestResource(value = WharfTestResource.class, initArgs = @ResourceArg(name = WharfTestResource.SERVICE, value = "dispatcher"))
+class DispatcherTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    Connection connection;
+    @Inject
+    FunctionStore functions;
+    @Inject
+    ExecutionStore executions;
+    @Inject
+    LogStore logs;
+    @Inject
+    Publisher publisher;
+
+    @Test
+    void shouldRunAnObjectEventAndDeliverItsOutput() throws Exception {
+        deploy("count", "count-bucket", """
+                echo "counting $STORAGE_OBJECT_KEY as $(id -u)"
+                wc -l < "$INPUT_FILE_PATH" | tr -d ' ' > "$TMP_OUTPUT_DIR/lines.txt"
+                sha256sum < "$INPUT_FILE_PATH" | cut -d' ' -f1 > "$TMP_OUTPUT_DIR/sha256.txt"
+                """, null);
+        put("count-bucket", "in/three lines.txt", "a\nb\nc\n");
+
+        ExecutionRecord done = awaitFinal("count", publishObject("count", "count-bucket", "in/three lines.txt"));
+
+        assertThat(done.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(done.exitCode()).isZero();
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.outputs()).containsExactlyInAnyOrder("count-bucket/out/lines.txt",
+                "count-bucket/out/sha256.txt");
+        assertThat(get("count-bucket", "out/lines.txt").strip()).isEqualTo("3");
+        assertThat(get("count-bucket", "out/sha256.txt").strip())
+                .isEqualTo(Hashes.sha256Hex("a\nb\nc\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(new String(logs.get(done.id()).orElseThrow(), StandardCharsets.UTF_8))
+                .contains("counting in/three lines.txt as ", "succeeded; 2 output(s) delivered");
+        assertThat(done.startedAt()).isAfterOrEqualTo(done.createdAt());
+        assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
+    }
+
+    @Test
+    void shouldRecordAFailingScriptWithItsExitCodeAndLog() throws Exception {
+        deploy("fails", "fails-bucket", "echo 'something went wrong' >&2\nexit 3\n", null);
+
+        ExecutionRecord done = awaitFinal("fails", publishInvocation("fails", "{}"));
+
+        assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(done.exitCode()).isEqualTo(3);
+        assertThat(done.reason()).isEqualTo("the script exited with 3");
+        assertThat(done.outputs()).isEmpty();
+        assertThat(new String(logs.get(done.id()).orElseThrow(), StandardCharsets.UTF_8))
+                .contains("something went wrong");
+    }
+
+    @Test
+    void shouldKillAScriptOverItsTimeoutAndMarkItFailed() throws Exception {
+        deploy("slow", "slow-bucket", "echo started\nsleep 120\necho never\n", 2);
+
+        ExecutionRecord done = awaitFinal("slow", publishInvocation("slow", "{}"));
+
+        assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(done.reason()).isEqualTo("timed out after 2s and was killed");
+        assertThat(Duration.between(done.startedAt(), done.finishedAt())).isLessThan(Duration.ofSeconds(30));
+        assertThat(new String(logs.get(done.id()).orElseThrow(), StandardCharsets.UTF_8)).contains("started")
+                .doesNotContain("never");
+    }
+
+    @Test
+    void shouldRunARedeliveredEnvelopeOnce() throws Exception {
+        deploy("once", "once-bucket", "echo run > \"$TMP_OUTPUT_DIR/run-$(date +%s%N).txt\"\n", null);
+        Envelope envelope = invocation("once", "{}");
+
+        publisher.publishEnvelope(envelope);
+        ExecutionRecord done = awaitFinal("once", envelope);
+        // the same envelope again, after JetStream's duplicate window: a redelivery only the dispatcher can catch
+        Headers headers = new Headers().put(Names.Headers.MSG_ID, "redelivery-" + envelope.id());
+        connection.jetStream().publish(Names.eventsSubject("once"), headers, EnvelopeCodec.encode(envelope));
+
+        await().atMost(WAIT)
+                .until(() -> Streams.count(connection, Names.EVENTS_STREAM,
+                        Names.eventsSubject("once")) == 0);
+        assertThat(executions.list("once")).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo(done.id());
+            assertThat(r.attempt()).isEqualTo(1);
+        });
+        assertThat(objects("once-bucket", "out/")).hasSize(1);
+    }
+
+    @Test
+    void shouldMaterialiseAnInvocationBodyAsTheInput() throws Exception {
+        deploy("echo-body", "echo-body-bucket", "cp \"$INPUT_FILE_PATH\" \"$TMP_OUTPUT_DIR/body.json\"\n", null);
+
+        awaitFinal("echo-body", publishInvocation("echo-body", "{\"reading\": 7}"));
+
+        assertThat(get("echo-body-bucket", "out/body.json")).isEqualTo("{\"reading\": 7}");
+    }
+
+    @Test
+    void shouldRetryAPlatformFailureAndThenDeadLetterIt() throws Exception {
+        deploy("missing-input", "missing-bucket", "echo never\n", null);
+
+        Envelope envelope = publishObject("missing-input", "missing-bucket", "in/not-there.txt");
+
+        ExecutionRecord done = awaitFinal("missing-input", envelope);
+        assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(done.reason()).startsWith("gave up after 3 deliveries");
+        assertThat(done.attempt()).isEqualTo(3);
+        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("missing-input")))
+                .singleElement()
+                .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
+                        .isEqualTo("execution-failed"));
+    }
+
+    @Test
+    void shouldDeadLetterAnEnvelopeForAnUnknownFunctionOrAMalformedOne() throws Exception {
+        publisher.publishEnvelope(invocation("ghost", "{}"));
+        connection.jetStream().publish(Names.eventsSubject("garbled"), "not an envelope".getBytes());
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("ghost"))).singleElement()
+                    .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
+                            .isEqualTo("unknown-function"));
+            assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("garbled"))).singleElement()
+                    .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
+                            .isEqualTo("malformed-envelope"));
+        });
+    }
+
+    @Test
+    void shouldPublishEveryStateChange() throws Exception {
+        deploy("states", "states-bucket", "true\n", null);
+
+        ExecutionRecord done = awaitFinal("states", publishInvocation("states", "{}"));
+
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Streams
+                        .messages(connection, Names.EXECUTIONS_STREAM, Names.executionsSubject("states"))
+                        .stream()
+                        .map(m -> ExecutionRecordCodec.decode(m.getData()))
+                        .filter(r -> r.id().equals(done.id()))
+                        .map(ExecutionRecord::state))
+                        .containsExactly(ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
+    }
+
+    private void deploy(String name, String bucket, String script, Integer timeout) throws Exception {
+        if (!minio().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            minio().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        }
+        StringBuilder yaml = new StringBuilder()
+                .append("name: ")
+                .append(name)
+                .append('\n')
+                .append("image: localhost/wharf-busybox:1\n")
+                .append(timeout == null ? "" : "timeout: " + timeout + "\n")
+                .append("script: |\n");
+        script.lines().forEach(l -> yaml.append("  ").append(l).append('\n'));
+        yaml.append("input:\n- {storage_provider: minio, path: ")
+                .append(bucket)
+                .append("/in}\n")
+                .append("output:\n- {storage_provider: minio, path: ")
+                .append(bucket)
+                .append("/out}\n");
+        functions.create(FdlReader.readOne(yaml.toString()));
+    }
+
+    private Envelope publishObject(String function, String bucket, String key) {
+        String source = "minio://test/" + bucket;
+        Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, key, Instant.now().toString()), source,
+                Envelope.TYPE_OBJECT_CREATED, key, Instant.now(), function,
+                EventData.object("minio", "default", bucket, key, null, null, null, null));
+        publisher.publishEnvelope(envelope);
+        return envelope;
+    }
+
+    private Envelope publishInvocation(String function, String body) {
+        Envelope envelope = invocation(function, body);
+        publisher.publishEnvelope(envelope);
+        return envelope;
+    }
+
+    private static Envelope invocation(String function, String body) {
+        return Envelope.of(EnvelopeIds.forInvocation(function, "test://", Instant.now() + body), "test://",
+                Envelope.TYPE_INVOCATION, null, Instant.now(), function, EventData.invocation("api",
+                        Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)), null, null));
+    }
+
+    private ExecutionRecord awaitFinal(String function, Envelope envelope) {
+        String id = EnvelopeIds.executionId(function, envelope.id());
+        return await().atMost(WAIT)
+                .until(() -> executions.get(function, id).map(v -> v.value()).orElse(null),
+                        r -> r != null && r.state().isTerminal());
+    }
+
+    private static MinioClient minio() {
+        return MinioClient.builder()
+                .endpoint(WharfTestResource.minio().endpoint())
+                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
+                .build();
+    }
+
+    private static void put(String bucket, String key, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        minio().putObject(PutObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
+    }
+
+    private static String get(String bucket, String key) throws Exception {
+        try (var in = minio().getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> objects(String bucket, String prefix) {
+        return StreamSupport.stream(minio().listObjects(ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .recursive(true)
+                .build()).spliterator(), false).map(r -> {
+                    try {
+                        return r.get().objectName();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+    }
+}
