@@ -1,0 +1,153 @@
+package io.wharf.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.minio.MinioClient;
+import io.wharf.testing.Binaries;
+import io.wharf.testing.FreePorts;
+import io.wharf.testing.MinioServer;
+import io.wharf.testing.NatsServer;
+import io.wharf.testing.ServerProcess;
+
+/**
+ * Wharf as {@code ./wharf up} runs it: nats-server, MinIO with its webhook pointing at the gateway, and the packaged
+ * gateway and dispatcher as separate processes configured through a properties file.
+ */
+final class Platform implements AutoCloseable {
+
+    static final String USER = "wharf";
+    static final String PASSWORD = "e2e-password";
+    private static final String WEBHOOK_TOKEN = "e2e-webhook-token";
+
+    private final Path dir;
+    private final int httpPort = FreePorts.next();
+    private final NatsServer nats;
+    private final MinioServer minio;
+    private final Map<String, String> dispatcherSettings;
+    private ServerProcess gateway;
+    private ServerProcess dispatcher;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Platform(Path dir, Map<String, String> dispatcherSettings) {
+        this.dir = dir;
+        this.dispatcherSettings = dispatcherSettings;
+        this.nats = new NatsServer(dir.resolve("nats"));
+        this.minio = new MinioServer(dir.resolve("minio"))
+                .withWebhook("http://127.0.0.1:" + httpPort + "/events/minio", WEBHOOK_TOKEN);
+    }
+
+    /** @param dispatcherSettings {@code wharf.dispatcher.*} settings, e.g. the executor */
+    static Platform start(Path dir, Map<String, String> dispatcherSettings) {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Platform platform = new Platform(dir, dispatcherSettings);
+        platform.nats.start();
+        platform.minio.start();
+        platform.gateway = platform.startService("gateway", "event-gateway", platform.httpPort, Map.of(
+                "wharf.gateway.webhook-token", WEBHOOK_TOKEN,
+                "wharf.gateway.users." + USER, PASSWORD));
+        platform.startDispatcher();
+        await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> platform.get("/health").statusCode() == 200);
+        return platform;
+    }
+
+    void startDispatcher() {
+        Map<String, String> settings = new HashMap<>(dispatcherSettings);
+        settings.putIfAbsent("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
+        dispatcher = startService("dispatcher", "job-dispatcher", FreePorts.next(), settings);
+    }
+
+    /** Kills the dispatcher at once, as a crash would. */
+    void killDispatcher() {
+        dispatcher.kill();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    MinioClient minio() {
+        return MinioClient.builder().endpoint(minio.endpoint())
+                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY).build();
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic()).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic())
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        for (ServerProcess p : new ServerProcess[] { dispatcher, gateway }) {
+            if (p != null) {
+                p.stop();
+            }
+        }
+        minio.stop();
+        nats.stop();
+    }
+
+    private ServerProcess startService(String name, String module, int port, Map<String, String> settings) {
+        Path jar = Binaries.repositoryRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
+        }
+        StringBuilder properties = new StringBuilder()
+                .append("quarkus.http.port=").append(port).append('\n')
+                .append("wharf.nats.url=").append(nats.url()).append('\n')
+                .append("wharf.storage.endpoint=").append(minio.endpoint()).append('\n')
+                .append("wharf.storage.access-key=").append(MinioServer.ACCESS_KEY).append('\n')
+                .append("wharf.storage.secret-key=").append(MinioServer.SECRET_KEY).append('\n');
+        settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+        Path config = dir.resolve(name + ".properties");
+        try {
+            Files.writeString(config, properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // the Podman configuration ./wharf uses (runc, cgroupfs), unless the caller chose another
+        Map<String, String> env = System.getenv().containsKey("CONTAINERS_CONF") ? Map.of()
+                : Map.of("CONTAINERS_CONF", Binaries.repositoryRoot().resolve("etc/containers.conf").toString());
+        return new ServerProcess(name, List.of(java, "-Dquarkus.config.locations=file:" + config, "-jar",
+                jar.toString()), env, port, dir.resolve(name + ".log")).start(Duration.ofSeconds(90));
+    }
+}
