@@ -37,7 +37,7 @@ class EndToEndTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} executor")
-    @ValueSource(strings = { "container", "process" })
+    @ValueSource(strings = {"container", "process"})
     void shouldProcessEveryUploadedFileOnceAndDeliverItsOutput(String executor) throws Exception {
         try (Platform platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", executor))) {
             assertThat(platform.post("/system/services", "application/yaml", """
@@ -65,11 +65,15 @@ class EndToEndTest {
                 String content = "line\n".repeat(i + 1) + "file " + i + "\n";
                 contents.add(content);
                 byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-                minio.putObject(PutObjectArgs.builder().bucket("stats").object("in/batch/file " + i + ".txt")
-                        .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+                minio.putObject(PutObjectArgs.builder()
+                        .bucket("stats")
+                        .object("in/batch/file " + i + ".txt")
+                        .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                        .build());
             }
 
-            await("20 outputs").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await("20 outputs").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> objects(minio, "stats", "out/").size() >= FILES);
 
             assertThat(objects(minio, "stats", "out/")).hasSize(FILES);
@@ -89,8 +93,11 @@ class EndToEndTest {
     }
 
     static List<String> objects(MinioClient minio, String bucket, String prefix) {
-        return StreamSupport.stream(minio.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                .recursive(true).build()).spliterator(), false).map(r -> {
+        return StreamSupport.stream(minio.listObjects(ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .recursive(true)
+                .build()).spliterator(), false).map(r -> {
                     try {
                         return r.get().objectName();
                     } catch (Exception e) {

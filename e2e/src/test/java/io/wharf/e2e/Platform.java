@@ -66,7 +66,8 @@ final class Platform implements AutoCloseable {
                 "wharf.gateway.webhook-token", WEBHOOK_TOKEN,
                 "wharf.gateway.users." + USER, PASSWORD));
         platform.startDispatcher();
-        await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> platform.get("/health").statusCode() == 200);
+        await("the gateway's /health").atMost(Duration.ofSeconds(60))
+                .until(() -> platform.get("/health").statusCode() == 200);
         return platform;
     }
 
@@ -86,8 +87,10 @@ final class Platform implements AutoCloseable {
     }
 
     MinioClient minio() {
-        return MinioClient.builder().endpoint(minio.endpoint())
-                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY).build();
+        return MinioClient.builder()
+                .endpoint(minio.endpoint())
+                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
+                .build();
     }
 
     HttpResponse<String> get(String path) {
@@ -95,8 +98,11 @@ final class Platform implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic())
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(HttpRequest.newBuilder(URI.create(url() + path))
+                .header("Authorization", basic())
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     HttpResponse<String> send(HttpRequest request) {
@@ -116,7 +122,7 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerProcess p : new ServerProcess[] { dispatcher, gateway }) {
+        for (ServerProcess p : new ServerProcess[]{dispatcher, gateway}) {
             if (p != null) {
                 p.stop();
             }
@@ -131,11 +137,21 @@ final class Platform implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
         StringBuilder properties = new StringBuilder()
-                .append("quarkus.http.port=").append(port).append('\n')
-                .append("wharf.nats.url=").append(nats.url()).append('\n')
-                .append("wharf.storage.endpoint=").append(minio.endpoint()).append('\n')
-                .append("wharf.storage.access-key=").append(MinioServer.ACCESS_KEY).append('\n')
-                .append("wharf.storage.secret-key=").append(MinioServer.SECRET_KEY).append('\n');
+                .append("quarkus.http.port=")
+                .append(port)
+                .append('\n')
+                .append("wharf.nats.url=")
+                .append(nats.url())
+                .append('\n')
+                .append("wharf.storage.endpoint=")
+                .append(minio.endpoint())
+                .append('\n')
+                .append("wharf.storage.access-key=")
+                .append(MinioServer.ACCESS_KEY)
+                .append('\n')
+                .append("wharf.storage.secret-key=")
+                .append(MinioServer.SECRET_KEY)
+                .append('\n');
         settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
         Path config = dir.resolve(name + ".properties");
         try {
@@ -145,7 +161,8 @@ final class Platform implements AutoCloseable {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the Podman configuration ./wharf uses (runc, cgroupfs), unless the caller chose another
-        Map<String, String> env = System.getenv().containsKey("CONTAINERS_CONF") ? Map.of()
+        Map<String, String> env = System.getenv().containsKey("CONTAINERS_CONF")
+                ? Map.of()
                 : Map.of("CONTAINERS_CONF", Binaries.repositoryRoot().resolve("etc/containers.conf").toString());
         return new ServerProcess(name, List.of(java, "-Dquarkus.config.locations=file:" + config, "-jar",
                 jar.toString()), env, port, dir.resolve(name + ".log")).start(Duration.ofSeconds(90));
