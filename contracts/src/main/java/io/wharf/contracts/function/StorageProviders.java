@@ -17,9 +17,18 @@ public record StorageProviders(
     public static final StorageProviders NONE = new StorageProviders(null, null, null);
 
     public StorageProviders {
-        minio = minio == null ? Map.of() : Map.copyOf(minio);
-        s3 = s3 == null ? Map.of() : Map.copyOf(s3);
-        onedata = onedata == null ? Map.of() : Map.copyOf(onedata);
+        minio = withoutNulls(minio);
+        s3 = withoutNulls(s3);
+        onedata = withoutNulls(onedata);
+    }
+
+    /** An entry without a value ({@code id:} in YAML, {@code "id": null} in JSON) defines nothing. */
+    private static <T> Map<String, T> withoutNulls(Map<String, T> providers) {
+        if (providers == null) {
+            return Map.of();
+        }
+        return providers.entrySet().stream().filter(e -> e.getKey() != null && e.getValue() != null)
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     public boolean defines(ProviderRef ref) {
