@@ -33,7 +33,7 @@ final class Platform implements AutoCloseable {
 
     static final String USER = "wharf";
     static final String PASSWORD = "e2e-password";
-    private static final String WEBHOOK_TOKEN = "e2e-webhook-token";
+    static final String WEBHOOK_TOKEN = "e2e-webhook-token";
 
     private final Path dir;
     private final int httpPort = FreePorts.next();
@@ -80,6 +80,10 @@ final class Platform implements AutoCloseable {
     /** Kills the dispatcher at once, as a crash would. */
     void killDispatcher() {
         dispatcher.kill();
+    }
+
+    String natsUrl() {
+        return nats.url();
     }
 
     String url() {

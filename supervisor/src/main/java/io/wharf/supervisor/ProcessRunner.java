@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -27,6 +28,13 @@ public final class ProcessRunner {
      */
     public static RunResult run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
             Path logFile, Runnable onTimeout) throws IOException, InterruptedException {
+        return run(command, environment, workDir, timeout, logFile, pid -> {
+        }, onTimeout);
+    }
+
+    /** @param onStart told the process id as soon as the process runs (to find it again after a crash) */
+    public static RunResult run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
+            Path logFile, LongConsumer onStart, Runnable onTimeout) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -36,6 +44,7 @@ public final class ProcessRunner {
         pb.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = pb.start();
+        onStart.accept(process.pid());
         try {
             if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return new RunResult(process.exitValue(), false, Duration.ofNanos(System.nanoTime() - start));
@@ -48,6 +57,14 @@ public final class ProcessRunner {
             kill(process);
             throw e;
         }
+    }
+
+    /** Kills a process left behind by a previous run (found by its pid) and everything it started. */
+    public static void killTree(long pid) {
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
     }
 
     private static void kill(Process process) throws InterruptedException {

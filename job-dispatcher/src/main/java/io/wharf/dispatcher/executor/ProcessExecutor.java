@@ -26,6 +26,7 @@ public final class ProcessExecutor implements ScriptExecutor {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private final List<String> dropPrivileges;
+    private final Path pids;
 
     /**
      * @param user {@code uid:gid} scripts run as when the dispatcher is root
@@ -43,6 +44,11 @@ public final class ProcessExecutor implements ScriptExecutor {
                 LOG.warn("running as root without setpriv: scripts of the process executor run as root");
             }
             dropPrivileges = List.of();
+        }
+        try {
+            this.pids = Files.createDirectories(workDir.resolve(".pids"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + workDir.resolve(".pids"), e);
         }
         LOG.info("process executor: scripts get the timeout but no CPU or memory limit (use the container executor)");
     }
@@ -71,14 +77,42 @@ public final class ProcessExecutor implements ScriptExecutor {
         List<String> command = new ArrayList<>(dropPrivileges);
         command.add("/bin/sh");
         command.add(request.workspace().scriptFile().toString());
-        return ProcessRunner.run(command, env, request.workspace().root(), request.timeout(),
-                request.workspace().logFile(), () -> {
-                });
+        Path pidFile = pidFile(request.executionId());
+        try {
+            return ProcessRunner.run(command, env, request.workspace().root(), request.timeout(),
+                    request.workspace().logFile(), pid -> writePid(pidFile, pid), () -> {
+                    });
+        } finally {
+            Files.deleteIfExists(pidFile);
+        }
     }
 
+    /** A dispatcher killed mid-run leaves its script running, orphaned: the next attempt kills it first. */
     @Override
     public void cleanUp(String executionId) {
-        // a process dies with the dispatcher that started it: nothing can be left running
+        Path pidFile = pidFile(executionId);
+        try {
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                ProcessRunner.killTree(pid);
+                LOG.infof("executionId=%s killed the script (pid %d) of a previous attempt", executionId, pid);
+                Files.deleteIfExists(pidFile);
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.warnf("executionId=%s cannot clean up a previous attempt: %s", executionId, e.getMessage());
+        }
+    }
+
+    private Path pidFile(String executionId) {
+        return pids.resolve(executionId + ".pid");
+    }
+
+    private static void writePid(Path pidFile, long pid) {
+        try {
+            Files.writeString(pidFile, Long.toString(pid));
+        } catch (IOException e) {
+            LOG.warnf("cannot write %s: %s", pidFile, e.getMessage());
+        }
     }
 
     @Override

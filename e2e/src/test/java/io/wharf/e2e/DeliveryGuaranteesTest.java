@@ -1,0 +1,152 @@
+package io.wharf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.wharf.contracts.Json;
+
+/** What Wharf promises beyond OSCAR: no event lost, none run twice, whatever is delivered twice or crashes. */
+class DeliveryGuaranteesTest {
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", "container",
+                "wharf.dispatcher.ack-wait", "3S", "wharf.dispatcher.concurrency", "2"));
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+    }
+
+    @Test
+    void shouldRunADuplicateDeliveryOfTheSameMinioEventOnce() throws Exception {
+        MinioClient minio = platform.minio();
+        minio.makeBucket(MakeBucketArgs.builder().bucket("dup").build());
+        put(minio, "dup", "in/twice.txt", "a\nb\n");
+        deploy("dup", "wc -l < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$WHARF_EXECUTION_ID.count\"");
+        String notification = notification("dup", "in/twice.txt", "17CF1A2B3F8E0C21");
+
+        for (int delivery = 0; delivery < 3; delivery++) {
+            assertThat(platform.send(HttpRequest.newBuilder(URI.create(platform.url() + "/events/minio"))
+                    .header("Authorization", "Bearer " + Platform.WEBHOOK_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(notification))
+                    .build()).statusCode()).isEqualTo(200);
+        }
+
+        JsonNode jobs = awaitJobs("dup", 1);
+        assertThat(jobs.size()).isEqualTo(1);
+        assertThat(EndToEndTest.objects(minio, "dup", "out/")).hasSize(1);
+    }
+
+    @Test
+    void shouldLoseNothingAndRunNothingTwiceWhenTheDispatcherIsKilledMidRun() throws Exception {
+        deploy("crash",
+                "sleep 2\nwc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$(basename \"$INPUT_FILE_PATH\").size\"");
+        MinioClient minio = platform.minio();
+        for (int i = 0; i < 6; i++) {
+            put(minio, "crash", "in/file-" + i + ".txt", "x".repeat(i + 1));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses("crash").contains("Running"));
+
+        platform.killDispatcher();
+        platform.startDispatcher();
+
+        JsonNode jobs = awaitJobs("crash", 6);
+        assertThat(jobs.size()).isEqualTo(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(EndToEndTest.read(minio, "crash", "out/file-" + i + ".txt.size").strip())
+                    .isEqualTo(Integer.toString(i + 1));
+        }
+        assertThat(StreamSupport.stream(jobs.spliterator(), false)
+                .mapToInt(j -> j.path("attempt").asInt())
+                .max()
+                .orElse(0)).as("an execution interrupted by the crash was claimed again").isGreaterThan(1);
+    }
+
+    @Test
+    void shouldRunAJsonBodyPublishedToNatsOnceAndDeliverItsOutput() throws Exception {
+        deploy("sensor", "cp \"$INPUT_FILE_PATH\" \"$TMP_OUTPUT_DIR/reading.json\"");
+
+        try (Connection nats = Nats.connect(platform.natsUrl())) {
+            nats.publish("wharf.invoke.sensor", "{\"celsius\": 21.5}".getBytes(StandardCharsets.UTF_8));
+            nats.flush(Duration.ofSeconds(5));
+        }
+
+        awaitJobs("sensor", 1);
+        assertThat(EndToEndTest.read(platform.minio(), "sensor", "out/reading.json")).isEqualTo("{\"celsius\": 21.5}");
+        assertThat(Json.json().readTree(platform.get("/system/logs/sensor").body()).path("jobs").size()).isEqualTo(1);
+    }
+
+    private static void deploy(String name, String script) {
+        StringBuilder yaml = new StringBuilder("name: " + name + "\nimage: localhost/wharf-busybox:1\nmemory: 32Mi\n"
+                + "script: |\n");
+        script.lines().forEach(l -> yaml.append("  ").append(l).append('\n'));
+        yaml.append("input:\n- {storage_provider: minio, path: ")
+                .append(name)
+                .append("/in}\n")
+                .append("output:\n- {storage_provider: minio, path: ")
+                .append(name)
+                .append("/out}\n");
+        assertThat(platform.post("/system/services", "application/yaml", yaml.toString()).statusCode())
+                .isEqualTo(201);
+    }
+
+    /** Waits until the function has {@code count} executions, all finished and succeeded. */
+    private static JsonNode awaitJobs(String function, int count) {
+        return await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> Json.json().readTree(platform.get("/system/logs/" + function).body()).path("jobs"),
+                        jobs -> jobs.size() >= count && StreamSupport.stream(jobs.spliterator(), false)
+                                .allMatch(j -> j.path("status").asText().equals("Succeeded")));
+    }
+
+    private static List<String> statuses(String function) throws Exception {
+        JsonNode jobs = Json.json().readTree(platform.get("/system/logs/" + function).body()).path("jobs");
+        return StreamSupport.stream(jobs.spliterator(), false).map(j -> j.path("status").asText()).toList();
+    }
+
+    private static void put(MinioClient minio, String bucket, String key, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        minio.putObject(PutObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
+    }
+
+    private static String notification(String bucket, String key, String sequencer) {
+        return """
+                {"EventName":"s3:ObjectCreated:Put","Key":"%1$s/%2$s","Records":[{"eventVersion":"2.0",
+                 "eventSource":"minio:s3","eventTime":"2026-11-23T07:12:00.123Z","eventName":"s3:ObjectCreated:Put",
+                 "s3":{"bucket":{"name":"%1$s"},"object":{"key":"%3$s","size":4,"sequencer":"%4$s"}}}]}"""
+                .formatted(bucket, key, URLEncoder.encode(key, StandardCharsets.UTF_8), sequencer);
+    }
+}
