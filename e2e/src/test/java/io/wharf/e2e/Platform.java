@@ -82,6 +82,14 @@ final class Platform implements AutoCloseable {
         dispatcher.kill();
     }
 
+    ServerProcess gateway() {
+        return gateway;
+    }
+
+    ServerProcess dispatcher() {
+        return dispatcher;
+    }
+
     String natsUrl() {
         return nats.url();
     }

@@ -1,36 +1,21 @@
 package io.wharf.gateway;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.wharf.jetstream.NatsConfig;
 
 /** Everything the gateway can be told, under {@code wharf.*}. */
 @ConfigMapping(prefix = "wharf")
 public interface GatewayConfig {
 
-    Nats nats();
+    NatsConfig nats();
 
     Storage storage();
 
     Gateway gateway();
-
-    interface Nats {
-
-        /** The NATS server (JetStream enabled). */
-        @WithDefault("nats://127.0.0.1:4222")
-        String url();
-
-        /** How long JetStream remembers an envelope id, to drop a duplicate publish of the same event. */
-        @WithDefault("10M")
-        Duration duplicateWindow();
-
-        /** Replicas of every stream and bucket: 1 on one machine, 3 in a cluster. */
-        @WithDefault("1")
-        int replicas();
-    }
 
     interface Storage {
 

@@ -34,38 +34,19 @@ public final class Topology {
     public static void ensure(Connection connection, Duration duplicateWindow, int replicas) {
         try {
             JetStreamManagement jsm = connection.jetStreamManagement();
-            // @formatter:off
-            ensureStream(jsm, StreamConfiguration.builder()
-                    .name(Names.EVENTS_STREAM)
+            ensureStream(jsm, stream(Names.EVENTS_STREAM, RetentionPolicy.WorkQueue, null, replicas)
                     .subjects(Names.eventsWildcard())
-                    .retentionPolicy(RetentionPolicy.WorkQueue)
-                    .storageType(StorageType.File)
                     .duplicateWindow(duplicateWindow)
-                    .replicas(replicas)
                     .build());
-            ensureStream(jsm, StreamConfiguration.builder()
-                    .name(Names.INGEST_STREAM)
+            ensureStream(jsm, stream(Names.INGEST_STREAM, RetentionPolicy.WorkQueue, null, replicas)
                     .subjects(List.of(Names.INGEST_MINIO_SUBJECT, Names.invokeWildcard()))
-                    .retentionPolicy(RetentionPolicy.WorkQueue)
-                    .storageType(StorageType.File)
                     .duplicateWindow(duplicateWindow)
-                    .replicas(replicas)
                     .build());
-            ensureStream(jsm, StreamConfiguration.builder()
-                    .name(Names.DLQ_STREAM)
+            ensureStream(jsm, stream(Names.DLQ_STREAM, RetentionPolicy.Limits, Duration.ofDays(30), replicas)
                     .subjects(Names.dlqWildcard())
-                    .retentionPolicy(RetentionPolicy.Limits)
-                    .storageType(StorageType.File)
-                    .maxAge(Duration.ofDays(30))
-                    .replicas(replicas)
                     .build());
-            ensureStream(jsm, StreamConfiguration.builder()
-                    .name(Names.EXECUTIONS_STREAM)
+            ensureStream(jsm, stream(Names.EXECUTIONS_STREAM, RetentionPolicy.Limits, Duration.ofDays(7), replicas)
                     .subjects(Names.executionsWildcard())
-                    .retentionPolicy(RetentionPolicy.Limits)
-                    .storageType(StorageType.File)
-                    .maxAge(Duration.ofDays(7))
-                    .replicas(replicas)
                     .build());
             ensureBucket(connection, KeyValueConfiguration.builder()
                     .name(Names.FUNCTIONS_BUCKET)
@@ -83,10 +64,20 @@ public final class Topology {
                     .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
-            // @formatter:on
         } catch (IOException | JetStreamApiException e) {
             throw new StoreException("cannot set up the JetStream topology: " + e.getMessage(), e);
         }
+    }
+
+    /** A file-backed stream; {@code maxAge} null keeps messages until they are consumed or deleted. */
+    private static StreamConfiguration.Builder stream(String name, RetentionPolicy retention, Duration maxAge,
+            int replicas) {
+        StreamConfiguration.Builder builder = StreamConfiguration.builder()
+                .name(name)
+                .retentionPolicy(retention)
+                .storageType(StorageType.File)
+                .replicas(replicas);
+        return maxAge == null ? builder : builder.maxAge(maxAge);
     }
 
     private static void ensureStream(JetStreamManagement jsm, StreamConfiguration config)

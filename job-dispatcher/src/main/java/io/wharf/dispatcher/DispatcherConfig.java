@@ -7,28 +7,17 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.wharf.jetstream.NatsConfig;
 
 /** Everything the dispatcher can be told, under {@code wharf.*}. */
 @ConfigMapping(prefix = "wharf")
 public interface DispatcherConfig {
 
-    Nats nats();
+    NatsConfig nats();
 
     Storage storage();
 
     Dispatcher dispatcher();
-
-    interface Nats {
-
-        @WithDefault("nats://127.0.0.1:4222")
-        String url();
-
-        @WithDefault("10M")
-        Duration duplicateWindow();
-
-        @WithDefault("1")
-        int replicas();
-    }
 
     interface Storage {
 

@@ -1,63 +1,23 @@
 package io.wharf.dispatcher;
 
-import java.time.Duration;
-
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import io.nats.client.Connection;
 import io.wharf.dispatcher.execution.DispatcherIdentity;
 import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
-import io.wharf.jetstream.ExecutionStore;
-import io.wharf.jetstream.FunctionStore;
-import io.wharf.jetstream.LogStore;
-import io.wharf.jetstream.NatsConnections;
-import io.wharf.jetstream.Publisher;
-import io.wharf.jetstream.Topology;
+import io.wharf.jetstream.NatsConfig;
 import io.wharf.supervisor.S3Endpoint;
 import io.wharf.supervisor.StorageClients;
 import io.wharf.supervisor.Supervisor;
 
-/** The dispatcher's collaborators: NATS and its stores, the supervisor, the configured executor. */
+/** The dispatcher's collaborators: its NATS settings, the supervisor, the configured executor. */
 public class Producers {
 
     @Produces
-    @Singleton
-    Connection connection(DispatcherConfig config) {
-        Connection connection = NatsConnections.connect(config.nats().url(), "wharf-job-dispatcher");
-        Topology.ensure(connection, config.nats().duplicateWindow(), config.nats().replicas());
-        return connection;
-    }
-
-    void close(@Disposes Connection connection) throws InterruptedException {
-        connection.close();
-    }
-
-    @Produces
-    @Singleton
-    FunctionStore functions(Connection connection) {
-        return new FunctionStore(connection);
-    }
-
-    @Produces
-    @Singleton
-    ExecutionStore executions(Connection connection) {
-        return new ExecutionStore(connection);
-    }
-
-    @Produces
-    @Singleton
-    LogStore logs(Connection connection) {
-        return new LogStore(connection);
-    }
-
-    @Produces
-    @Singleton
-    Publisher publisher(Connection connection) {
-        return new Publisher(connection, 5, Duration.ofMillis(100));
+    NatsConfig nats(DispatcherConfig config) {
+        return config.nats();
     }
 
     @Produces

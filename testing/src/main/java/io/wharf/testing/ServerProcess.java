@@ -26,6 +26,7 @@ public class ServerProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private Process process;
+    private Duration startup;
 
     public ServerProcess(String name, List<String> command, Map<String, String> environment, int port, Path logFile) {
         this.name = name;
@@ -42,7 +43,9 @@ public class ServerProcess implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().putAll(environment);
+            long t0 = System.nanoTime();
             process = pb.start();
+            startup = Duration.ofNanos(-t0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -57,11 +60,32 @@ public class ServerProcess implements AutoCloseable {
                         }
                         return accepts(port);
                     });
+            startup = startup.plusNanos(System.nanoTime());
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
         return this;
+    }
+
+    /** From the process's start to its port accepting connections. */
+    public Duration startup() {
+        return startup;
+    }
+
+    /** The process's resident memory now, in KiB, from /proc; -1 when unknown. */
+    public long residentKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))
+                    .stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.replaceAll("\\D", ""))
+                    .mapToLong(Long::parseLong)
+                    .findFirst()
+                    .orElse(-1);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     public int port() {

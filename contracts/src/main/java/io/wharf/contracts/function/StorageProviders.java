@@ -27,7 +27,9 @@ public record StorageProviders(
         if (providers == null) {
             return Map.of();
         }
-        return providers.entrySet().stream().filter(e -> e.getKey() != null && e.getValue() != null)
+        return providers.entrySet()
+                .stream()
+                .filter(e -> e.getKey() != null && e.getValue() != null)
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 

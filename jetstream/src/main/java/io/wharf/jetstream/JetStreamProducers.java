@@ -1,28 +1,29 @@
-package io.wharf.gateway.nats;
+package io.wharf.jetstream;
 
 import java.time.Duration;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import io.nats.client.Connection;
-import io.wharf.gateway.GatewayConfig;
-import io.wharf.jetstream.ExecutionStore;
-import io.wharf.jetstream.FunctionStore;
-import io.wharf.jetstream.LogStore;
-import io.wharf.jetstream.NatsConnections;
-import io.wharf.jetstream.Publisher;
-import io.wharf.jetstream.Topology;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The gateway's one NATS connection, with the JetStream topology ensured, and the stores built on it. */
-public class NatsProducer {
+import io.nats.client.Connection;
+
+/**
+ * The beans a service gets from this library: its one NATS connection, with the topology ensured, and the stores on
+ * it. The service produces the {@link NatsConfig} (its {@code wharf.nats} group).
+ */
+@Dependent
+public class JetStreamProducers {
 
     @Produces
     @Singleton
-    Connection connection(GatewayConfig config) {
-        Connection connection = NatsConnections.connect(config.nats().url(), "wharf-event-gateway");
-        Topology.ensure(connection, config.nats().duplicateWindow(), config.nats().replicas());
+    Connection connection(NatsConfig config,
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "wharf") String name) {
+        Connection connection = NatsConnections.connect(config.url(), name);
+        Topology.ensure(connection, config.duplicateWindow(), config.replicas());
         return connection;
     }
 
