@@ -61,15 +61,21 @@ public final class ProcessRunner {
 
     /** Kills a process left behind by a previous run (found by its pid) and everything it started. */
     public static void killTree(long pid) {
-        ProcessHandle.of(pid).ifPresent(p -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        });
+        ProcessHandle.of(pid).ifPresent(ProcessRunner::killParentFirst);
+    }
+
+    /**
+     * Kills a process, then what it had started: killed first, a child (the {@code sleep} of a script) would let the
+     * shell run the script's next line before the shell itself dies.
+     */
+    private static void killParentFirst(ProcessHandle parent) {
+        List<ProcessHandle> tree = parent.descendants().toList();
+        parent.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void kill(Process process) throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killParentFirst(process.toHandle());
         if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warnf("pid %d survived SIGKILL for %s", process.pid(), KILL_GRACE);
         }

@@ -26,19 +26,23 @@ public record Workspace(Path root) {
      * so that a retry never sees a half-written output.
      */
     public static Workspace create(Path base, String executionId) {
-        Workspace ws = new Workspace(base.resolve(executionId));
+        return new Workspace(base.resolve(executionId)).reset();
+    }
+
+    /** Empties the workspace (or makes it) and creates its folders; returns this workspace. */
+    public Workspace reset() {
         try {
-            ws.delete();
-            Files.createDirectories(ws.inputDir());
-            Files.createDirectories(ws.outputDir());
+            delete();
+            Files.createDirectories(inputDir());
+            Files.createDirectories(outputDir());
             // the script may run as another (non-root) user than the supervisor: it must be able to write its outputs
-            Files.setPosixFilePermissions(ws.root(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(ws.inputDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(ws.outputDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(inputDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(outputDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the workspace " + ws.root(), e);
+            throw new UncheckedIOException("cannot create the workspace " + root, e);
         }
-        return ws;
+        return this;
     }
 
     public Path inputDir() {

@@ -38,7 +38,7 @@ class ProcessRunnerTest {
         AtomicBoolean hookRan = new AtomicBoolean();
 
         RunResult result = ProcessRunner.run(
-                List.of("/bin/sh", "-c", "sleep 300 & echo $! > " + pidFile + "; wait"),
+                List.of("/bin/sh", "-c", "sleep 300 & echo $! > " + pidFile + "; wait; echo after-the-timeout"),
                 Map.of("PATH", "/usr/bin:/bin"), dir, Duration.ofMillis(1500), log, () -> hookRan.set(true));
 
         assertThat(result.timedOut()).isTrue();
@@ -48,6 +48,9 @@ class ProcessRunnerTest {
         long child = Long.parseLong(Files.readString(pidFile).strip());
         await("the script's child killed").atMost(Duration.ofSeconds(10))
                 .until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
+        await("the script's next line never runs").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> !Files.readString(log).contains("after-the-timeout"));
     }
 
     @Test

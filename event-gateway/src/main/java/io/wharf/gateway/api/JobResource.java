@@ -82,6 +82,10 @@ public class JobResource {
     }
 
     private FunctionDefinition authorise(String name, String authorization) {
+        if (identity.isAnonymous() && (authorization == null || !authorization.startsWith("Bearer "))) {
+            throw ApiException.unauthorized("send the function's token as 'Authorization: Bearer <token>', "
+                    + "or a user's credentials");
+        }
         FunctionDefinition fn = functions.get(name)
                 .map(v -> v.value())
                 .orElseThrow(() -> ApiException.notFound("no function named '" + name + "'"));

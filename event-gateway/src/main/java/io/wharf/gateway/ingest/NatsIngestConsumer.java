@@ -43,6 +43,8 @@ public class NatsIngestConsumer {
     static final String DURABLE = "wharf-gateway-ingest";
     private static final Logger LOG = Logger.getLogger(NatsIngestConsumer.class);
     private static final Duration FETCH_WAIT = Duration.ofSeconds(1);
+    /** Deliveries of a message that keeps failing unexpectedly before it is dead-lettered. */
+    private static final int MAX_ATTEMPTS = 10;
 
     private final Connection connection;
     private final IngestService ingest;
@@ -65,7 +67,7 @@ public class NatsIngestConsumer {
                 .durable(DURABLE)
                 .ackPolicy(AckPolicy.Explicit)
                 .ackWait(Duration.ofSeconds(30))
-                .maxDeliver(20)
+                .maxDeliver(-1)
                 .build());
         // @formatter:on
         JetStreamSubscription subscription = connection.jetStream()
@@ -111,6 +113,15 @@ public class NatsIngestConsumer {
             LOG.warnf("cannot store the event from %s yet, it will be delivered again: %s", message.getSubject(),
                     e.getMessage());
             message.nakWithDelay(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            if (message.metaData().deliveredCount() >= MAX_ATTEMPTS) {
+                LOG.errorf(e, "giving up on the message from %s", message.getSubject());
+                deadLetter(message, "ingest-failed", e.getClass().getSimpleName() + ": " + e.getMessage());
+            } else {
+                LOG.warnf("cannot handle the message from %s (delivery %d), retrying: %s", message.getSubject(),
+                        message.metaData().deliveredCount(), e.getMessage());
+                message.nakWithDelay(Duration.ofSeconds(2));
+            }
         }
     }
 

@@ -122,7 +122,7 @@ public class ExecutionHandler {
         inFlight.add(executionId);
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(message, execution),
                 heartbeatPeriod().toMillis(), heartbeatPeriod().toMillis(), TimeUnit.MILLISECONDS);
-        Workspace ws = Workspace.create(workDir, executionId);
+        Workspace ws = new Workspace(workDir.resolve(executionId));
         try {
             execute(envelope, fn.get().value(), execution, ws, message);
         } finally {
@@ -195,6 +195,7 @@ public class ExecutionHandler {
         String id = execution.current().id();
         Timer.Sample duration = Timer.start(meters);
         try {
+            ws.reset();
             note(ws, "wharf: execution %s of function %s, attempt %d, on %s (%s)", id, fn.name(),
                     execution.current().attempt(), instanceId, executor.kind());
             String input = supervisor.fetch(envelope, fn, ws);
@@ -269,7 +270,9 @@ public class ExecutionHandler {
             String reason, String detail, Timer.Sample duration) {
         try {
             note(ws, "wharf: failed: %s", detail);
-            logs.put(execution.current().id(), ws.logFile());
+            if (Files.exists(ws.logFile())) {
+                logs.put(execution.current().id(), ws.logFile());
+            }
             ExecutionRecord failed = execution.update(r -> r.failed(Instant.now(), null, detail, List.of()));
             publisher.publishExecution(failed);
             publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail);
