@@ -8,9 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
+import io.nats.client.Connection;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeCodec;
+import io.wharf.testing.Streams;
 import io.wharf.testing.WharfTestResource;
 
 /** Requests as the test user, and function definitions to create. */
@@ -49,6 +55,14 @@ final class Api {
                 - storage_provider: minio.default
                   path: %s/out
                 """.formatted(name, bucket, bucket);
+    }
+
+    /** The envelopes stored for a function, oldest first. */
+    static List<Envelope> envelopes(Connection connection, String function) {
+        return Streams.messages(connection, Names.EVENTS_STREAM, Names.eventsSubject(function))
+                .stream()
+                .map(m -> EnvelopeCodec.decode(m.getData()))
+                .toList();
     }
 
     static void create(String name, String bucket) {

@@ -23,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.envelope.Envelope;
-import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.testing.Streams;
 import io.wharf.testing.WharfTestResource;
 
@@ -161,9 +160,6 @@ class EventsResourceTest {
     }
 
     private List<Envelope> envelopes(String function) {
-        return Streams.messages(connection, Names.EVENTS_STREAM, Names.eventsSubject(function))
-                .stream()
-                .map(m -> EnvelopeCodec.decode(m.getData()))
-                .toList();
+        return Api.envelopes(connection, function);
     }
 }

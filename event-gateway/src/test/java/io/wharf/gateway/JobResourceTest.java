@@ -19,7 +19,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.envelope.Envelope;
-import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.envelope.EnvelopeIds;
 import io.wharf.testing.Streams;
 import io.wharf.testing.WharfTestResource;
@@ -133,9 +132,6 @@ class JobResourceTest {
     }
 
     private List<Envelope> envelopes(String function) {
-        return Streams.messages(connection, Names.EVENTS_STREAM, Names.eventsSubject(function))
-                .stream()
-                .map(m -> EnvelopeCodec.decode(m.getData()))
-                .toList();
+        return Api.envelopes(connection, function);
     }
 }

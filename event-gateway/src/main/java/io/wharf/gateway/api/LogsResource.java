@@ -59,10 +59,7 @@ public class LogsResource {
     @Produces(MediaType.TEXT_PLAIN)
     public Response log(@PathParam("name") String name, @PathParam("execution") String execution) {
         functions.visible(name, user());
-        ExecutionRecord record = executions.get(name, execution)
-                .map(v -> v.value())
-                .orElseThrow(
-                        () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
+        ExecutionRecord record = execution(name, execution);
         byte[] log = logs.get(record.id()).orElse(new byte[0]);
         return Response.ok(log, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
                 .header("Wharf-Execution-State", record.state().name())
@@ -73,10 +70,7 @@ public class LogsResource {
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
         functions.visible(name, user());
-        ExecutionRecord record = executions.get(name, execution)
-                .map(v -> v.value())
-                .orElseThrow(
-                        () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
+        ExecutionRecord record = execution(name, execution);
         if (!record.state().isTerminal()) {
             throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
         }
@@ -94,6 +88,13 @@ public class LogsResource {
                 .toList();
         finished.forEach(this::remove);
         return Response.noContent().build();
+    }
+
+    private ExecutionRecord execution(String name, String execution) {
+        return executions.get(name, execution)
+                .map(v -> v.value())
+                .orElseThrow(
+                        () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
     }
 
     private void remove(ExecutionRecord record) {
