@@ -104,9 +104,52 @@ class DeliveryGuaranteesTest {
         assertThat(Json.json().readTree(platform.get("/system/logs/sensor").body()).path("jobs").size()).isEqualTo(1);
     }
 
+    @Test
+    void shouldKillAContainerOverItsTimeoutAndRecordAFailingOnesExitCode() throws Exception {
+        deploy("too-slow", "echo started\nsleep 120\necho never", 2);
+        deploy("exits-7", "echo 'bad input' >&2\nexit 7", null);
+
+        try (Connection nats = Nats.connect(platform.natsUrl())) {
+            nats.publish("wharf.invoke.too-slow", "{}".getBytes(StandardCharsets.UTF_8));
+            nats.publish("wharf.invoke.exits-7", "{}".getBytes(StandardCharsets.UTF_8));
+            nats.flush(Duration.ofSeconds(5));
+        }
+
+        JsonNode slow = awaitFinished("too-slow");
+        assertThat(slow.path("status").asText()).isEqualTo("Failed");
+        assertThat(slow.path("reason").asText()).isEqualTo("timed out after 2s and was killed");
+        String slowId = Json.json()
+                .readTree(platform.get("/system/logs/too-slow").body())
+                .path("jobs")
+                .fieldNames()
+                .next();
+        assertThat(platform.get("/system/logs/too-slow/" + slowId).body()).contains("started").doesNotContain("never");
+        JsonNode failing = awaitFinished("exits-7");
+        assertThat(failing.path("status").asText()).isEqualTo("Failed");
+        assertThat(failing.path("exit_code").asInt()).isEqualTo(7);
+        Process ps = new ProcessBuilder("podman", "ps", "--all", "--quiet", "--filter", "name=wharf-" + slowId)
+                .redirectErrorStream(true)
+                .start();
+        assertThat(new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                .as("the killed container is removed")
+                .isEmpty();
+    }
+
+    /** The only execution of a function, once it has finished. */
+    private static JsonNode awaitFinished(String function) {
+        return await().atMost(Duration.ofMinutes(1)).until(() -> {
+            JsonNode jobs = Json.json().readTree(platform.get("/system/logs/" + function).body()).path("jobs");
+            return jobs.size() == 1 ? jobs.elements().next() : null;
+        }, job -> job != null && job.has("finish_time"));
+    }
+
     private static void deploy(String name, String script) {
+        deploy(name, script, null);
+    }
+
+    private static void deploy(String name, String script, Integer timeout) {
         StringBuilder yaml = new StringBuilder("name: " + name + "\nimage: localhost/wharf-busybox:1\nmemory: 32Mi\n"
-                + "script: |\n");
+                + (timeout == null ? "" : "timeout: " + timeout + "\n") + "script: |\n");
         script.lines().forEach(l -> yaml.append("  ").append(l).append('\n'));
         yaml.append("input:\n- {storage_provider: minio, path: ")
                 .append(name)

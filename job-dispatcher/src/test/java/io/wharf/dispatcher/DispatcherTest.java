@@ -1,7 +1,9 @@
 package io.wharf.dispatcher;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +190,24 @@ class DispatcherTest {
                         .filter(r -> r.id().equals(done.id()))
                         .map(ExecutionRecord::state))
                         .containsExactly(ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
+    }
+
+    @Test
+    void shouldExposeExecutionMetricsAndHealth() throws Exception {
+        deploy("metered", "metered-bucket", "true\n", null);
+
+        awaitFinal("metered", publishInvocation("metered", "{}"));
+
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("wharf_executions_total{function=\"metered\",outcome=\"succeeded\"} 1.0"))
+                .body(containsString("wharf_execution_duration_seconds_count{function=\"metered\"}"))
+                .body(containsString("wharf_dispatch_latency_seconds_count"))
+                .body(containsString("wharf_queue_depth"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 
     private void deploy(String name, String bucket, String script, Integer timeout) throws Exception {
