@@ -70,6 +70,10 @@ public interface DispatcherConfig {
         @WithDefault("2S,10S,30S")
         List<Duration> retryBackoff();
 
+        /** The longest log kept of an execution, in bytes; the middle of a longer one is cut. */
+        @WithDefault("8388608")
+        long maxLogBytes();
+
         /** Identity of this dispatcher in execution records; host name and pid when absent. */
         Optional<String> instanceId();
 

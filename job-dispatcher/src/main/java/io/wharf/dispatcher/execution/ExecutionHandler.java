@@ -44,6 +44,7 @@ import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
+import io.wharf.supervisor.LogFiles;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.Supervisor;
 import io.wharf.supervisor.Workspace;
@@ -219,7 +220,7 @@ public class ExecutionHandler {
                     : result.exitCode() == 0 ? null : "the script exited with " + result.exitCode();
             note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
-            logs.put(id, ws.logFile());
+            storeLog(id, ws);
             Instant end = Instant.now();
             ExecutionRecord done = execution.update(r -> result.succeeded()
                     ? r.succeeded(end, 0, outputs)
@@ -270,20 +271,26 @@ public class ExecutionHandler {
             String reason, String detail, Timer.Sample duration) {
         try {
             note(ws, "wharf: failed: %s", detail);
-            if (Files.exists(ws.logFile())) {
-                logs.put(execution.current().id(), ws.logFile());
-            }
+            storeLog(execution.current().id(), ws);
             ExecutionRecord failed = execution.update(r -> r.failed(Instant.now(), null, detail, List.of()));
             publisher.publishExecution(failed);
             publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail);
             finished(function, failed, duration);
             meters.counter("wharf.executions.dead.lettered", "function", function, "reason", reason).increment();
             message.ack();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "function=%s executionId=%s cannot record its failure; it will be delivered again",
                     function, execution.current().id());
             message.nakWithDelay(config.retryBackoff().get(0));
         }
+    }
+
+    private void storeLog(String executionId, Workspace ws) throws IOException {
+        if (!Files.exists(ws.logFile())) {
+            return;
+        }
+        LogFiles.capTo(ws.logFile(), config.maxLogBytes());
+        logs.put(executionId, ws.logFile());
     }
 
     private void finished(String function, ExecutionRecord done, Timer.Sample duration) {
