@@ -91,6 +91,25 @@ class DeliveryGuaranteesTest {
     }
 
     @Test
+    void shouldProcessUploadsMadeWhileTheGatewayWasDown() throws Exception {
+        deploy("offline", "wc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$(basename \"$INPUT_FILE_PATH\").size\"");
+        MinioClient minio = platform.minio();
+
+        platform.stopGateway();
+        for (int i = 0; i < 3; i++) {
+            put(minio, "offline", "in/while-down-" + i + ".txt", "y".repeat(i + 1));
+        }
+        platform.startGateway();
+
+        JsonNode jobs = awaitJobs("offline", 3);
+        assertThat(jobs.size()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(EndToEndTest.read(minio, "offline", "out/while-down-" + i + ".txt.size").strip())
+                    .isEqualTo(Integer.toString(i + 1));
+        }
+    }
+
+    @Test
     void shouldRunAJsonBodyPublishedToNatsOnceAndDeliverItsOutput() throws Exception {
         deploy("sensor", "cp \"$INPUT_FILE_PATH\" \"$TMP_OUTPUT_DIR/reading.json\"");
 

@@ -62,13 +62,21 @@ final class Platform implements AutoCloseable {
         Platform platform = new Platform(dir, dispatcherSettings);
         platform.nats.start();
         platform.minio.start();
-        platform.gateway = platform.startService("gateway", "event-gateway", platform.httpPort, Map.of(
+        platform.startGateway();
+        platform.startDispatcher();
+        return platform;
+    }
+
+    /** Starts the gateway (again), on the port MinIO's webhook points at, and waits for its {@code /health}. */
+    void startGateway() {
+        gateway = startService("gateway", "event-gateway", httpPort, Map.of(
                 "wharf.gateway.webhook-token", WEBHOOK_TOKEN,
                 "wharf.gateway.users." + USER, PASSWORD));
-        platform.startDispatcher();
-        await("the gateway's /health").atMost(Duration.ofSeconds(60))
-                .until(() -> platform.get("/health").statusCode() == 200);
-        return platform;
+        await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> get("/health").statusCode() == 200);
+    }
+
+    void stopGateway() {
+        gateway.stop();
     }
 
     void startDispatcher() {
