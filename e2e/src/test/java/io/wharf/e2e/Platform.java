@@ -24,6 +24,7 @@ import io.wharf.testing.FreePorts;
 import io.wharf.testing.MinioServer;
 import io.wharf.testing.NatsServer;
 import io.wharf.testing.ServerProcess;
+import io.wharf.testing.WharfTestResource;
 
 /**
  * Wharf as {@code ./wharf up} runs it: nats-server, MinIO with its webhook pointing at the gateway, and the packaged
@@ -171,6 +172,9 @@ final class Platform implements AutoCloseable {
                 .append('\n')
                 .append("wharf.storage.secret-key=")
                 .append(MinioServer.SECRET_KEY)
+                .append('\n')
+                .append("wharf.secrets.key=")
+                .append(WharfTestResource.SECRETS_KEY)
                 .append('\n');
         settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
         Path config = dir.resolve(name + ".properties");

@@ -17,6 +17,17 @@ public interface GatewayConfig {
 
     Gateway gateway();
 
+    Secrets secrets();
+
+    interface Secrets {
+
+        /**
+         * Key sealing function secrets in the functions bucket: base64 of 32 random bytes, the same for every service.
+         * Never logged.
+         */
+        String key();
+    }
+
     interface Storage {
 
         /** The platform's MinIO, as the gateway reaches it. */

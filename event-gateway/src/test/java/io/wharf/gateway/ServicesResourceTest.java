@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.minio.GetBucketNotificationArgs;
@@ -20,12 +22,17 @@ import io.minio.messages.NotificationConfiguration;
 import io.minio.messages.QueueConfiguration;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.wharf.contracts.function.SecretCipher;
+import io.wharf.jetstream.FunctionStore;
 import io.wharf.testing.MinioServer;
 import io.wharf.testing.WharfTestResource;
 
 @QuarkusTest
 @WithTestResource(WharfTestResource.class)
 class ServicesResourceTest {
+
+    @Inject
+    FunctionStore functions;
 
     @Test
     void shouldCreateAFunctionWithItsBucketsAndNotificationRules() throws Exception {
@@ -136,6 +143,32 @@ class ServicesResourceTest {
                 .then()
                 .body("environment.secrets.API_KEY",
                         equalTo("********"));
+    }
+
+    @Test
+    void shouldStoreSecretsSealedAndKeepThoseAClientSendsBackRedacted() {
+        asUser().contentType("text/plain")
+                .body("name: sealed-fn\nimage: img\nscript: echo\n"
+                        + "environment: {secrets: {API_KEY: hunter2, OTHER: first}}\n")
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(201);
+        String stored = functions.get("sealed-fn").orElseThrow().value().environment().secrets().get("API_KEY");
+        assertThat(stored).startsWith(SecretCipher.PREFIX).doesNotContain("hunter2");
+
+        asUser().contentType("text/plain")
+                .body("name: sealed-fn\nimage: img2\nscript: echo\n"
+                        + "environment: {secrets: {API_KEY: '********', OTHER: second}}\n")
+                .when()
+                .put("/system/services/sealed-fn")
+                .then()
+                .statusCode(204);
+
+        SecretCipher cipher = SecretCipher.fromBase64(WharfTestResource.SECRETS_KEY);
+        assertThat(functions.get("sealed-fn").orElseThrow().value().opened(cipher).environment().secrets())
+                .containsEntry("API_KEY", "hunter2")
+                .containsEntry("OTHER", "second");
     }
 
     @Test

@@ -19,6 +19,17 @@ public interface DispatcherConfig {
 
     Dispatcher dispatcher();
 
+    Secrets secrets();
+
+    interface Secrets {
+
+        /**
+         * Key sealing function secrets in the functions bucket: base64 of 32 random bytes, the same for every service.
+         * Never logged.
+         */
+        String key();
+    }
+
     interface Storage {
 
         /** The platform's MinIO, where {@code minio}/{@code minio.default} inputs and outputs live. */

@@ -3,6 +3,7 @@ package io.wharf.dispatcher;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.execution.DispatcherIdentity;
 import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
@@ -18,6 +19,12 @@ public class Producers {
     @Produces
     NatsConfig nats(DispatcherConfig config) {
         return config.nats();
+    }
+
+    @Produces
+    @Singleton
+    SecretCipher cipher(DispatcherConfig config) {
+        return SecretCipher.fromBase64(config.secrets().key());
     }
 
     @Produces

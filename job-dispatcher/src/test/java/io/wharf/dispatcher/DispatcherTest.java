@@ -38,6 +38,7 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionRecordCodec;
 import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FdlReader;
+import io.wharf.contracts.function.SecretCipher;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.LogStore;
@@ -190,6 +191,20 @@ class DispatcherTest {
                         .filter(r -> r.id().equals(done.id()))
                         .map(ExecutionRecord::state))
                         .containsExactly(ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
+    }
+
+    @Test
+    void shouldGiveTheScriptItsSecretsOpened() throws Exception {
+        SecretCipher cipher = SecretCipher.fromBase64(WharfTestResource.SECRETS_KEY);
+        minio().makeBucket(MakeBucketArgs.builder().bucket("secret-bucket").build());
+        functions.create(FdlReader.readOne("name: with-secret\nimage: localhost/wharf-busybox:1\n"
+                + "script: printf '%s' \"$API_KEY\" > \"$TMP_OUTPUT_DIR/key.txt\"\n"
+                + "environment: {secrets: {API_KEY: hunter2}}\n"
+                + "output: [{storage_provider: minio, path: secret-bucket/out}]\n").sealed(cipher));
+
+        awaitFinal("with-secret", publishInvocation("with-secret", "{}"));
+
+        assertThat(get("secret-bucket", "out/key.txt")).isEqualTo("hunter2");
     }
 
     @Test

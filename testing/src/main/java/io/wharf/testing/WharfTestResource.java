@@ -23,6 +23,8 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String PASSWORD = "test-password";
     public static final String OTHER_USER = "other";
     public static final String OTHER_PASSWORD = "other-password";
+    /** The secrets key of the services under test (base64 of 32 bytes). */
+    public static final String SECRETS_KEY = "d2hhcmYtdGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcyE=";
 
     /** Init argument naming the service under test ({@code gateway}, the default, or {@code dispatcher}). */
     public static final String SERVICE = "service";
@@ -58,6 +60,7 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("wharf.storage.endpoint", minio.endpoint());
         config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
         config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
+        config.put("wharf.secrets.key", SECRETS_KEY);
         if (service.equals("gateway")) {
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
             config.put("wharf.gateway.users." + USER, PASSWORD);

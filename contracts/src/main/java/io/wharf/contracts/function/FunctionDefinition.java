@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -76,25 +77,43 @@ public record FunctionDefinition(
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
     public FunctionDefinition redacted() {
-        Environment env = new Environment(environment.variables(),
-                environment.secrets().isEmpty() ? null : redactValues(environment.secrets()));
-        return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token, env,
-                input, output, storageProviders.redacted(), owner, allowedUsers, labels);
+        return withSecrets(v -> REDACTED);
+    }
+
+    /** The same definition with every secret sealed, for the store. */
+    public FunctionDefinition sealed(SecretCipher cipher) {
+        return withSecrets(cipher::seal);
+    }
+
+    /** The same definition with every secret opened, for an execution. */
+    public FunctionDefinition opened(SecretCipher cipher) {
+        return withSecrets(cipher::open);
+    }
+
+    /**
+     * The same definition where every secret left {@link #REDACTED} (as a client read it) takes the value it has in
+     * {@code current}: a definition read, edited and written back keeps its secrets.
+     */
+    public FunctionDefinition keepingRedactedSecretsOf(FunctionDefinition current) {
+        Map<String, String> secrets = new LinkedHashMap<>(environment.secrets());
+        secrets.replaceAll((k, v) -> REDACTED.equals(v) ? current.environment().secrets().get(k) : v);
+        return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
+                new Environment(environment.variables(), secrets), input, output,
+                storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, allowedUsers, labels);
+    }
+
+    /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
+    private FunctionDefinition withSecrets(UnaryOperator<String> change) {
+        Map<String, String> secrets = new LinkedHashMap<>(environment.secrets());
+        secrets.replaceAll((k, v) -> change.apply(v));
+        return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
+                new Environment(environment.variables(), secrets), input, output,
+                storageProviders.withSecrets(change), owner, allowedUsers, labels);
     }
 
     /** Whether the user may see, change and run this function. */
     public boolean isVisibleTo(String user) {
         return owner == null || owner.equals(user) || allowedUsers.contains(user);
-    }
-
-    static String redact(String secret) {
-        return secret == null ? null : REDACTED;
-    }
-
-    private static Map<String, String> redactValues(Map<String, String> values) {
-        Map<String, String> redacted = new LinkedHashMap<>();
-        values.keySet().forEach(k -> redacted.put(k, REDACTED));
-        return redacted;
     }
 
     /**

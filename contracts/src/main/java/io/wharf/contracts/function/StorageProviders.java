@@ -1,6 +1,7 @@
 package io.wharf.contracts.function;
 
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -42,20 +43,47 @@ public record StorageProviders(
         };
     }
 
-    /** The same providers with every secret replaced by {@link FunctionDefinition#REDACTED}. */
-    public StorageProviders redacted() {
+    /** The same providers with every secret (secret keys, tokens) passed through {@code change}. */
+    public StorageProviders withSecrets(UnaryOperator<String> change) {
         return new StorageProviders(
-                redact(minio, p -> new MinioProvider(p.endpoint(), p.verify(), p.accessKey(),
-                        FunctionDefinition.redact(p.secretKey()), p.region())),
-                redact(s3, p -> new S3Provider(p.accessKey(), FunctionDefinition.redact(p.secretKey()), p.region())),
-                redact(onedata, p -> new OnedataProvider(p.oneproviderHost(), FunctionDefinition.redact(p.token()),
-                        p.space())));
+                map(minio,
+                        p -> new MinioProvider(p.endpoint(), p.verify(), p.accessKey(), secret(p.secretKey(), change),
+                                p.region())),
+                map(s3, p -> new S3Provider(p.accessKey(), secret(p.secretKey(), change), p.region())),
+                map(onedata, p -> new OnedataProvider(p.oneproviderHost(), secret(p.token(), change), p.space())));
     }
 
-    private static <T> Map<String, T> redact(Map<String, T> providers, UnaryOperator<T> op) {
+    /** The same providers where a secret left {@link FunctionDefinition#REDACTED} takes its value in {@code current}. */
+    public StorageProviders keepingRedactedSecretsOf(StorageProviders current) {
+        return new StorageProviders(
+                mapEntries(minio, (id, p) -> redacted(p.secretKey()) && current.minio.containsKey(id)
+                        ? new MinioProvider(p.endpoint(), p.verify(), p.accessKey(), current.minio.get(id).secretKey(),
+                                p.region())
+                        : p),
+                mapEntries(s3, (id, p) -> redacted(p.secretKey()) && current.s3.containsKey(id)
+                        ? new S3Provider(p.accessKey(), current.s3.get(id).secretKey(), p.region())
+                        : p),
+                mapEntries(onedata, (id, p) -> redacted(p.token()) && current.onedata.containsKey(id)
+                        ? new OnedataProvider(p.oneproviderHost(), current.onedata.get(id).token(), p.space())
+                        : p));
+    }
+
+    private static boolean redacted(String value) {
+        return FunctionDefinition.REDACTED.equals(value);
+    }
+
+    private static String secret(String value, UnaryOperator<String> change) {
+        return value == null ? null : change.apply(value);
+    }
+
+    private static <T> Map<String, T> map(Map<String, T> providers, UnaryOperator<T> op) {
+        return mapEntries(providers, (id, p) -> op.apply(p));
+    }
+
+    private static <T> Map<String, T> mapEntries(Map<String, T> providers, BiFunction<String, T, T> op) {
         return providers.entrySet()
                 .stream()
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> op.apply(e.getValue())));
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> op.apply(e.getKey(), e.getValue())));
     }
 
     /** A MinIO server. */

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.wharf.contracts.function.FdlReader;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.ingest.FunctionRegistry;
 import io.wharf.gateway.storage.StorageSetup;
 import io.wharf.jetstream.ConflictException;
@@ -18,7 +19,8 @@ import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.Versioned;
 
 /**
- * Function CRUD: validation, ownership, the storage a function needs, and the definition in the functions bucket.
+ * Function CRUD: validation, ownership, the storage a function needs, and the definition in the functions bucket,
+ * its secrets sealed ({@link SecretCipher}).
  * A user sees only the functions they own or are allowed on; to anyone else a function does not exist (404).
  */
 @ApplicationScoped
@@ -28,11 +30,14 @@ public class FunctionService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FunctionStore store;
+    private final SecretCipher cipher;
     private final StorageSetup storage;
     private final FunctionRegistry registry;
 
-    public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry) {
+    public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry,
+            SecretCipher cipher) {
         this.store = store;
+        this.cipher = cipher;
         this.storage = storage;
         this.registry = registry;
     }
@@ -44,7 +49,7 @@ public class FunctionService {
             throw new ApiException(409, "Conflict", "a function named '" + requested.name() + "' already exists");
         }
         String token = requested.token() == null || requested.token().isBlank() ? newToken() : requested.token();
-        FunctionDefinition fn = requested.withOwnerAndToken(user, token);
+        FunctionDefinition fn = requested.withOwnerAndToken(user, token).sealed(cipher);
         storage.apply(fn, null, with(fn, store.list()));
         try {
             store.create(fn);
@@ -71,7 +76,9 @@ public class FunctionService {
         String token = requested.token() == null || requested.token().isBlank()
                 ? current.value().token()
                 : requested.token();
-        FunctionDefinition fn = requested.withOwnerAndToken(current.value().owner(), token);
+        FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
+                .withOwnerAndToken(current.value().owner(), token)
+                .sealed(cipher);
         storage.apply(fn, current.value(), with(fn, store.list()));
         try {
             store.update(fn, current.revision());

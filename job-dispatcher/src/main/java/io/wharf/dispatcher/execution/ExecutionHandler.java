@@ -34,6 +34,7 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.FunctionValidator;
+import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.executor.ExecutionRequest;
 import io.wharf.dispatcher.executor.ScriptExecutor;
@@ -78,11 +79,12 @@ public class ExecutionHandler {
     private final String instanceId;
     private final ScheduledExecutorService heartbeats;
     private final MeterRegistry meters;
+    private final SecretCipher cipher;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
             Supervisor supervisor, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
-            ScheduledExecutorService heartbeats, MeterRegistry meters) {
+            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
@@ -94,6 +96,7 @@ public class ExecutionHandler {
         this.instanceId = identity.instanceId();
         this.heartbeats = heartbeats;
         this.meters = meters;
+        this.cipher = cipher;
     }
 
     /** Executions running now on this dispatcher. */
@@ -115,6 +118,14 @@ public class ExecutionHandler {
                     "no function named '" + envelope.wharffunction() + "'");
             return;
         }
+        FunctionDefinition function;
+        try {
+            function = fn.get().value().opened(cipher);
+        } catch (IllegalArgumentException e) {
+            deadLetter(envelope.wharffunction(), message, "secrets-unreadable", e.getMessage()
+                    + " (is wharf.secrets.key the same for the gateway and the dispatcher?)");
+            return;
+        }
         String executionId = EnvelopeIds.executionId(envelope.wharffunction(), envelope.id());
         TrackedExecution execution = claim(envelope, executionId, message);
         if (execution == null) {
@@ -125,7 +136,7 @@ public class ExecutionHandler {
                 heartbeatPeriod().toMillis(), heartbeatPeriod().toMillis(), TimeUnit.MILLISECONDS);
         Workspace ws = new Workspace(workDir.resolve(executionId));
         try {
-            execute(envelope, fn.get().value(), execution, ws, message);
+            execute(envelope, function, execution, ws, message);
         } finally {
             heartbeat.cancel(false);
             inFlight.remove(executionId);
