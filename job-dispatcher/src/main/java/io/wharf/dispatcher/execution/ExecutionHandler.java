@@ -127,11 +127,22 @@ public class ExecutionHandler {
             return;
         }
         String executionId = EnvelopeIds.executionId(envelope.wharffunction(), envelope.id());
-        TrackedExecution execution = claim(envelope, executionId, message);
-        if (execution == null) {
+        if (!inFlight.add(executionId)) {
+            // delivered again while this dispatcher handles it (a late heartbeat): the handling one acks
             return;
         }
-        inFlight.add(executionId);
+        try {
+            TrackedExecution execution = claim(envelope, executionId, message);
+            if (execution != null) {
+                run(envelope, function, execution, message);
+            }
+        } finally {
+            inFlight.remove(executionId);
+        }
+    }
+
+    private void run(Envelope envelope, FunctionDefinition function, TrackedExecution execution, Message message) {
+        String executionId = execution.current().id();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(message, execution),
                 heartbeatPeriod().toMillis(), heartbeatPeriod().toMillis(), TimeUnit.MILLISECONDS);
         Workspace ws = new Workspace(workDir.resolve(executionId));
@@ -139,7 +150,6 @@ public class ExecutionHandler {
             execute(envelope, function, execution, ws, message);
         } finally {
             heartbeat.cancel(false);
-            inFlight.remove(executionId);
             try {
                 ws.delete();
             } catch (IOException e) {
@@ -174,9 +184,6 @@ public class ExecutionHandler {
                     executionId, envelope.id(), record.state());
             meters.counter("wharf.executions.duplicates", "function", function).increment();
             message.ack();
-            return null;
-        }
-        if (inFlight.contains(executionId)) {
             return null;
         }
         boolean ownedElsewhere = record.owner() != null && !record.owner().equals(instanceId)
