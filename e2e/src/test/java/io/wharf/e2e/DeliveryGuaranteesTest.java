@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -23,10 +22,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.wharf.contracts.Json;
+import io.wharf.testing.Buckets;
 
 /** What Wharf promises beyond OSCAR: no event lost, none run twice, whatever is delivered twice or crashes. */
 class DeliveryGuaranteesTest {
@@ -48,7 +47,7 @@ class DeliveryGuaranteesTest {
     void shouldRunADuplicateDeliveryOfTheSameMinioEventOnce() throws Exception {
         MinioClient minio = platform.minio();
         minio.makeBucket(MakeBucketArgs.builder().bucket("dup").build());
-        put(minio, "dup", "in/twice.txt", "a\nb\n");
+        Buckets.put(minio, "dup", "in/twice.txt", "a\nb\n");
         deploy("dup", "wc -l < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$WHARF_EXECUTION_ID.count\"");
         String notification = notification("dup", "in/twice.txt", "17CF1A2B3F8E0C21");
 
@@ -62,7 +61,7 @@ class DeliveryGuaranteesTest {
 
         JsonNode jobs = awaitJobs("dup", 1);
         assertThat(jobs.size()).isEqualTo(1);
-        assertThat(EndToEndTest.objects(minio, "dup", "out/")).hasSize(1);
+        assertThat(Buckets.list(minio, "dup", "out/")).hasSize(1);
     }
 
     @Test
@@ -71,7 +70,7 @@ class DeliveryGuaranteesTest {
                 "sleep 2\nwc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$(basename \"$INPUT_FILE_PATH\").size\"");
         MinioClient minio = platform.minio();
         for (int i = 0; i < 6; i++) {
-            put(minio, "crash", "in/file-" + i + ".txt", "x".repeat(i + 1));
+            Buckets.put(minio, "crash", "in/file-" + i + ".txt", "x".repeat(i + 1));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> statuses("crash").contains("Running"));
 
@@ -81,7 +80,7 @@ class DeliveryGuaranteesTest {
         JsonNode jobs = awaitJobs("crash", 6);
         assertThat(jobs.size()).isEqualTo(6);
         for (int i = 0; i < 6; i++) {
-            assertThat(EndToEndTest.read(minio, "crash", "out/file-" + i + ".txt.size").strip())
+            assertThat(Buckets.read(minio, "crash", "out/file-" + i + ".txt.size").strip())
                     .isEqualTo(Integer.toString(i + 1));
         }
         assertThat(StreamSupport.stream(jobs.spliterator(), false)
@@ -97,14 +96,14 @@ class DeliveryGuaranteesTest {
 
         platform.stopGateway();
         for (int i = 0; i < 3; i++) {
-            put(minio, "offline", "in/while-down-" + i + ".txt", "y".repeat(i + 1));
+            Buckets.put(minio, "offline", "in/while-down-" + i + ".txt", "y".repeat(i + 1));
         }
         platform.startGateway();
 
         JsonNode jobs = awaitJobs("offline", 3);
         assertThat(jobs.size()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(EndToEndTest.read(minio, "offline", "out/while-down-" + i + ".txt.size").strip())
+            assertThat(Buckets.read(minio, "offline", "out/while-down-" + i + ".txt.size").strip())
                     .isEqualTo(Integer.toString(i + 1));
         }
     }
@@ -119,7 +118,7 @@ class DeliveryGuaranteesTest {
         }
 
         awaitJobs("sensor", 1);
-        assertThat(EndToEndTest.read(platform.minio(), "sensor", "out/reading.json")).isEqualTo("{\"celsius\": 21.5}");
+        assertThat(Buckets.read(platform.minio(), "sensor", "out/reading.json")).isEqualTo("{\"celsius\": 21.5}");
         assertThat(Json.json().readTree(platform.get("/system/logs/sensor").body()).path("jobs").size()).isEqualTo(1);
     }
 
@@ -193,15 +192,6 @@ class DeliveryGuaranteesTest {
     private static List<String> statuses(String function) throws Exception {
         JsonNode jobs = Json.json().readTree(platform.get("/system/logs/" + function).body()).path("jobs");
         return StreamSupport.stream(jobs.spliterator(), false).map(j -> j.path("status").asText()).toList();
-    }
-
-    private static void put(MinioClient minio, String bucket, String key, String content) throws Exception {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        minio.putObject(PutObjectArgs.builder()
-                .bucket(bucket)
-                .object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                .build());
     }
 
     private static String notification(String bucket, String key, String sequencer) {

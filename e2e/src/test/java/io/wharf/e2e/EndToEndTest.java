@@ -18,12 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.wharf.contracts.Hashes;
 import io.wharf.contracts.Json;
+import io.wharf.testing.Buckets;
 
 /**
  * The foundation's promise: files uploaded to MinIO are each processed by one isolated execution, and what the script
@@ -74,12 +73,12 @@ class EndToEndTest {
 
             await("20 outputs").atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> objects(minio, "stats", "out/").size() >= FILES);
+                    .until(() -> Buckets.list(minio, "stats", "out/").size() >= FILES);
 
-            assertThat(objects(minio, "stats", "out/")).hasSize(FILES);
+            assertThat(Buckets.list(minio, "stats", "out/")).hasSize(FILES);
             for (int i = 0; i < FILES; i++) {
                 String content = contents.get(i);
-                assertThat(read(minio, "stats", "out/file " + i + ".txt.stats").strip())
+                assertThat(Buckets.read(minio, "stats", "out/file " + i + ".txt.stats").strip())
                         .isEqualTo((i + 2) + " " + Hashes.sha256Hex(content.getBytes(StandardCharsets.UTF_8)));
             }
             JsonNode jobs = await("20 executions succeeded").atMost(Duration.ofSeconds(30))
@@ -93,26 +92,6 @@ class EndToEndTest {
             if (executor.equals("container") || "root".equals(ProcessHandle.current().info().user().orElse(""))) {
                 assertThat(log).as("scripts never run as root").contains("as uid 65534");
             }
-        }
-    }
-
-    static List<String> objects(MinioClient minio, String bucket, String prefix) {
-        return StreamSupport.stream(minio.listObjects(ListObjectsArgs.builder()
-                .bucket(bucket)
-                .prefix(prefix)
-                .recursive(true)
-                .build()).spliterator(), false).map(r -> {
-                    try {
-                        return r.get().objectName();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
-    }
-
-    static String read(MinioClient minio, String bucket, String key) throws Exception {
-        try (var in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

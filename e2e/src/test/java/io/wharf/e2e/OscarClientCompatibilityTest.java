@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.wharf.contracts.Json;
+import io.wharf.testing.Buckets;
 
 /**
  * oscar-cli v1.12.2, request for request: what {@code cluster info}, {@code apply}, {@code service list},
@@ -80,7 +81,7 @@ class OscarClientCompatibilityTest {
             Instant.parse(jobInfo.path("start_time").asText());
             Instant.parse(jobInfo.path("finish_time").asText());
             assertThat(platform.send(get(platform, "/system/logs/cli-fn/" + job)).body()).contains("counted");
-            assertThat(EndToEndTest.read(s3, "cli-fn", "out/three.txt.count").strip()).isEqualTo("3");
+            assertThat(Buckets.read(s3, "cli-fn", "out/three.txt.count").strip()).isEqualTo("3");
 
             // service job: the service's token as bearer, the file base64-encoded, no content type
             String token = service.path("token").asText();
@@ -91,9 +92,9 @@ class OscarClientCompatibilityTest {
                     .build());
             assertThat(invoked.statusCode()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> EndToEndTest.objects(s3, "cli-fn", "out/input.count")
+                    .until(() -> Buckets.list(s3, "cli-fn", "out/input.count")
                             .size() == 1);
-            assertThat(EndToEndTest.read(s3, "cli-fn", "out/input.count").strip()).isEqualTo("3");
+            assertThat(Buckets.read(s3, "cli-fn", "out/input.count").strip()).isEqualTo("3");
 
             // delete: DELETE the service; it is gone
             assertThat(

@@ -108,10 +108,7 @@ final class Platform implements AutoCloseable {
     }
 
     MinioClient minio() {
-        return MinioClient.builder()
-                .endpoint(minio.endpoint())
-                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
-                .build();
+        return minio.client();
     }
 
     HttpResponse<String> get(String path) {

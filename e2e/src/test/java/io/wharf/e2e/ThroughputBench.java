@@ -22,6 +22,7 @@ import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
 import io.wharf.testing.Binaries;
+import io.wharf.testing.Buckets;
 
 /**
  * A benchmark, not a test (Surefire does not pick up {@code *Bench}): run it with {@code bench/throughput.sh}. It
@@ -65,7 +66,7 @@ class ThroughputBench {
             Instant uploadsDone = Instant.now();
             await().atMost(Duration.ofMinutes(30))
                     .pollInterval(Duration.ofMillis(250))
-                    .until(() -> EndToEndTest.objects(minio, "bench", "out/").size() >= files);
+                    .until(() -> Buckets.list(minio, "bench", "out/").size() >= files);
             Instant end = Instant.now();
 
             // upload to output landed, per file: the output's last-modified time against the upload's

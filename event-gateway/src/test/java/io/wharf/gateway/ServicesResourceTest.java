@@ -205,9 +205,6 @@ class ServicesResourceTest {
     }
 
     static MinioClient minio() {
-        return MinioClient.builder()
-                .endpoint(WharfTestResource.minio().endpoint())
-                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
-                .build();
+        return WharfTestResource.minio().client();
     }
 }

@@ -25,6 +25,6 @@ public final class JetStreamErrors {
 
     /** Whether a retry may succeed: a server-side hiccup (5xx, timeouts) rather than a refusal of the request. */
     public static boolean isRetryable(JetStreamApiException e) {
-        return e.getErrorCode() >= 500 || e.getErrorCode() == 408 || e.getErrorCode() == 503;
+        return e.getErrorCode() >= 500 || e.getErrorCode() == 408;
     }
 }

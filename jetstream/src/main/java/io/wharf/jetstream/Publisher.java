@@ -47,8 +47,7 @@ public final class Publisher {
      * @return the ack; {@link PublishAck#isDuplicate()} tells a dropped duplicate
      */
     public PublishAck publishEnvelope(Envelope envelope) {
-        Headers headers = new Headers().put(Names.Headers.MSG_ID, envelope.id());
-        return publish(Names.eventsSubject(envelope.wharffunction()), headers, EnvelopeCodec.encode(envelope),
+        return publish(Names.eventsSubject(envelope.wharffunction()), new Headers(), EnvelopeCodec.encode(envelope),
                 PublishOptions.builder().messageId(envelope.id()).expectedStream(Names.EVENTS_STREAM).build());
     }
 

@@ -5,24 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
-import java.util.stream.StreamSupport;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.minio.BucketExistsArgs;
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 import io.quarkus.test.common.ResourceArg;
@@ -43,7 +37,7 @@ import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
-import io.wharf.testing.MinioServer;
+import io.wharf.testing.Buckets;
 import io.wharf.testing.Streams;
 import io.wharf.testing.WharfTestResource;
 
@@ -71,7 +65,7 @@ class DispatcherTest {
                 wc -l < "$INPUT_FILE_PATH" | tr -d ' ' > "$TMP_OUTPUT_DIR/lines.txt"
                 sha256sum < "$INPUT_FILE_PATH" | cut -d' ' -f1 > "$TMP_OUTPUT_DIR/sha256.txt"
                 """, null);
-        put("count-bucket", "in/three lines.txt", "a\nb\nc\n");
+        Buckets.put(minio(), "count-bucket", "in/three lines.txt", "a\nb\nc\n");
 
         ExecutionRecord done = awaitFinal("count", publishObject("count", "count-bucket", "in/three lines.txt"));
 
@@ -80,8 +74,8 @@ class DispatcherTest {
         assertThat(done.attempt()).isEqualTo(1);
         assertThat(done.outputs()).containsExactlyInAnyOrder("count-bucket/out/lines.txt",
                 "count-bucket/out/sha256.txt");
-        assertThat(get("count-bucket", "out/lines.txt").strip()).isEqualTo("3");
-        assertThat(get("count-bucket", "out/sha256.txt").strip())
+        assertThat(Buckets.read(minio(), "count-bucket", "out/lines.txt").strip()).isEqualTo("3");
+        assertThat(Buckets.read(minio(), "count-bucket", "out/sha256.txt").strip())
                 .isEqualTo(Hashes.sha256Hex("a\nb\nc\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(new String(logs.get(done.id()).orElseThrow(), StandardCharsets.UTF_8))
                 .contains("counting in/three lines.txt as ", "succeeded; 2 output(s) delivered");
@@ -134,7 +128,7 @@ class DispatcherTest {
             assertThat(r.id()).isEqualTo(done.id());
             assertThat(r.attempt()).isEqualTo(1);
         });
-        assertThat(objects("once-bucket", "out/")).hasSize(1);
+        assertThat(Buckets.list(minio(), "once-bucket", "out/")).hasSize(1);
     }
 
     @Test
@@ -143,7 +137,7 @@ class DispatcherTest {
 
         awaitFinal("echo-body", publishInvocation("echo-body", "{\"reading\": 7}"));
 
-        assertThat(get("echo-body-bucket", "out/body.json")).isEqualTo("{\"reading\": 7}");
+        assertThat(Buckets.read(minio(), "echo-body-bucket", "out/body.json")).isEqualTo("{\"reading\": 7}");
     }
 
     @Test
@@ -204,7 +198,7 @@ class DispatcherTest {
 
         awaitFinal("with-secret", publishInvocation("with-secret", "{}"));
 
-        assertThat(get("secret-bucket", "out/key.txt")).isEqualTo("hunter2");
+        assertThat(Buckets.read(minio(), "secret-bucket", "out/key.txt")).isEqualTo("hunter2");
     }
 
     @Test
@@ -275,38 +269,6 @@ class DispatcherTest {
     }
 
     private static MinioClient minio() {
-        return MinioClient.builder()
-                .endpoint(WharfTestResource.minio().endpoint())
-                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
-                .build();
-    }
-
-    private static void put(String bucket, String key, String content) throws Exception {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        minio().putObject(PutObjectArgs.builder()
-                .bucket(bucket)
-                .object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                .build());
-    }
-
-    private static String get(String bucket, String key) throws Exception {
-        try (var in = minio().getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static List<String> objects(String bucket, String prefix) {
-        return StreamSupport.stream(minio().listObjects(ListObjectsArgs.builder()
-                .bucket(bucket)
-                .prefix(prefix)
-                .recursive(true)
-                .build()).spliterator(), false).map(r -> {
-                    try {
-                        return r.get().objectName();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
+        return WharfTestResource.minio().client();
     }
 }

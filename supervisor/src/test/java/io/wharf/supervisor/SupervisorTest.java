@@ -3,7 +3,6 @@ package io.wharf.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.UnsafeKeyException;
 import io.wharf.contracts.envelope.Envelope;
@@ -30,6 +27,7 @@ import io.wharf.contracts.envelope.EventData;
 import io.wharf.contracts.function.FdlReader;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.supervisor.cli.SupervisorCli;
+import io.wharf.testing.Buckets;
 import io.wharf.testing.MinioServer;
 
 class SupervisorTest {
@@ -44,10 +42,7 @@ class SupervisorTest {
     @BeforeAll
     static void startMinio(@TempDir Path minioDir) throws Exception {
         minio = new MinioServer(minioDir).start();
-        client = MinioClient.builder()
-                .endpoint(minio.endpoint())
-                .credentials(MinioServer.ACCESS_KEY, MinioServer.SECRET_KEY)
-                .build();
+        client = minio.client();
         for (String bucket : List.of("inbox", "outbox", "other")) {
             client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
@@ -62,7 +57,7 @@ class SupervisorTest {
     @Test
     void shouldFetchKeysWithSpacesPlusAndUnicodeIntoTheInputFolder() throws Exception {
         for (String key : List.of("uploads/photo 1.jpg", "a+b.txt", "données/日本語 ✓.csv", "/leading.txt")) {
-            put("inbox", key, "content of " + key);
+            Buckets.put(client, "inbox", key, "content of " + key);
             Workspace ws = Workspace.create(dir, "exec-" + Math.abs(key.hashCode()));
 
             String name = supervisor.fetch(objectEvent("inbox", key), function("echo"), ws);
@@ -98,7 +93,8 @@ class SupervisorTest {
                 name);
         assertThat(env).containsEntry("STORAGE_OBJECT_KEY", "").containsEntry("WHARF_FUNCTION", "fn");
         assertThat(env.get("EVENT")).doesNotContain(body);
-        assertThat(Json.json().readTree(env.get("EVENT")).path("type").asText()).isEqualTo(Envelope.TYPE_INVOCATION);
+        assertThat(Json.json().readTree(env.get("EVENT")).path("type").asText())
+                .isEqualTo(Envelope.TYPE_INVOCATION);
     }
 
     @Test
@@ -124,12 +120,12 @@ class SupervisorTest {
         assertThat(delivered).containsExactlyInAnyOrder("outbox/results/result.txt",
                 "outbox/results/sub dir/deep é.txt",
                 "other/debug.log", "other/result.txt", "other/sub dir/deep é.txt");
-        assertThat(get("outbox", "results/sub dir/deep é.txt")).isEqualTo("deep");
+        assertThat(Buckets.read(client, "outbox", "results/sub dir/deep é.txt")).isEqualTo("deep");
     }
 
     @Test
     void shouldRunFetchRunDeliverAsSeparateCliCommands() throws Exception {
-        put("inbox", "cli/data.txt", "one\ntwo\nthree\n");
+        Buckets.put(client, "inbox", "cli/data.txt", "one\ntwo\nthree\n");
         Path event = Files.write(dir.resolve("event.json"), EnvelopeCodec.encode(objectEvent("inbox", "cli/data.txt")));
         Path function = Files.writeString(dir.resolve("fn.json"), """
                 {"name":"fn","image":"i","script":"wc -l < \\"$INPUT_FILE_PATH\\" > \\"$TMP_OUTPUT_DIR/count.txt\\"",
@@ -143,7 +139,7 @@ class SupervisorTest {
         assertThat(SupervisorCli.run(concat("run", common), env)).isZero();
         assertThat(SupervisorCli.run(concat("deliver", common), env)).isZero();
 
-        assertThat(get("outbox", "cli/count.txt").strip()).isEqualTo("3");
+        assertThat(Buckets.read(client, "outbox", "cli/count.txt").strip()).isEqualTo("3");
         assertThat(SupervisorCli.run(new String[]{"fetch"}, env)).isEqualTo(2);
     }
 
@@ -167,20 +163,5 @@ class SupervisorTest {
         String source = "minio://test/" + bucket;
         return Envelope.of(EnvelopeIds.forObject("fn", source, key, "v1"), source, Envelope.TYPE_OBJECT_CREATED, key,
                 Instant.now(), "fn", EventData.object("minio", "default", bucket, key, null, null, null, null));
-    }
-
-    private static void put(String bucket, String key, String content) throws Exception {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        client.putObject(PutObjectArgs.builder()
-                .bucket(bucket)
-                .object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                .build());
-    }
-
-    private static String get(String bucket, String key) throws Exception {
-        try (var in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.minio.MinioClient;
+
 /**
  * A real MinIO server built from source, optionally with a webhook notification target {@code WHARF} (ARN
  * {@value #WEBHOOK_ARN}) and a NATS notification target {@code WHARF} (ARN {@value #NATS_ARN}), each with a durable
@@ -67,6 +69,11 @@ public final class MinioServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** A client with the root credentials. */
+    public MinioClient client() {
+        return MinioClient.builder().endpoint(endpoint()).credentials(ACCESS_KEY, SECRET_KEY).build();
     }
 
     public String endpoint() {

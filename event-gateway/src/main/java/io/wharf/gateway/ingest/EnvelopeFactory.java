@@ -25,14 +25,11 @@ public class EnvelopeFactory {
         this.minioAuthority = endpoint.getAuthority();
     }
 
-    /** An object event of the platform's MinIO, for one function. */
+    /** An object created in the platform's MinIO (only creations run functions), for one function. */
     public Envelope forObject(String function, ObjectEvent event) {
         String source = "minio://" + minioAuthority + "/" + event.bucket();
         String id = EnvelopeIds.forObject(function, source, event.key(), event.version());
-        String type = event.eventName().contains("ObjectRemoved")
-                ? Envelope.TYPE_OBJECT_REMOVED
-                : Envelope.TYPE_OBJECT_CREATED;
-        return Envelope.of(id, source, type, event.key(), event.time(), function,
+        return Envelope.of(id, source, Envelope.TYPE_OBJECT_CREATED, event.key(), event.time(), function,
                 EventData.object(ProviderRef.MINIO, ProviderRef.DEFAULT_ID, event.bucket(), event.key(), event.size(),
                         event.etag(), event.contentType(), event.notification()));
     }

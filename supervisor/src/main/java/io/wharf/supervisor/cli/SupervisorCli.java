@@ -83,7 +83,7 @@ public final class SupervisorCli {
 
     private static int fetch(Supervisor supervisor, Envelope envelope, FunctionDefinition fn, String dir)
             throws IOException {
-        Workspace ws = Workspace.create(Path.of(dir).getParent(), Path.of(dir).getFileName().toString());
+        Workspace ws = new Workspace(Path.of(dir)).reset();
         String name = supervisor.fetch(envelope, fn, ws);
         Files.writeString(ws.root().resolve(INPUT_NAME_FILE), name);
         return 0;
