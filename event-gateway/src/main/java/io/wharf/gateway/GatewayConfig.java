@@ -2,6 +2,7 @@ package io.wharf.gateway;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,6 +27,33 @@ public interface GatewayConfig {
          * Never logged.
          */
         String key();
+    }
+
+    interface Oidc {
+
+        /**
+         * The provider's issuer ({@code https://keycloak.example/realms/wharf}, {@code https://aai.egi.eu/auth/realms/egi});
+         * bearer tokens are accepted only when it is set. Its signing keys are found through OpenID discovery
+         * ({@code <issuer>/.well-known/openid-configuration}) unless {@code jwks-url} names them.
+         */
+        Optional<String> issuer();
+
+        /** Where the provider publishes its signing keys (JWKS), when discovery is not to be used. */
+        Optional<String> jwksUrl();
+
+        /** When set, a token must be issued for this audience ({@code aud}). */
+        Optional<String> audience();
+
+        /** The claim naming the user, e.g. {@code sub} (EGI Check-in, Keycloak) or {@code preferred_username}. */
+        @WithDefault("sub")
+        String userClaim();
+
+        /** The claim listing the user's groups or entitlements; a dotted name reads a nested claim. */
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** When set, only tokens whose groups claim holds this value (a group, or an EGI VO entitlement) get in. */
+        Optional<String> requiredGroup();
     }
 
     interface Storage {
@@ -60,7 +88,17 @@ public interface GatewayConfig {
         /** Users of the REST API (HTTP basic auth): name to password. */
         Map<String, String> users();
 
-        /** The largest invocation body accepted, in bytes; it travels inside the envelope. */
+        /** Users who may read the platform's metrics ({@code /q/metrics}, which name every function). */
+        Optional<Set<String>> operators();
+
+        /** OpenID Connect bearer tokens, beside basic auth. */
+        Oidc oidc();
+
+        /**
+         * The largest request body accepted, in bytes (an invocation's body travels inside the envelope). Sets
+         * {@code quarkus.http.limits.max-body-size}: a larger body is refused from its {@code Content-Length},
+         * before it is read.
+         */
         @WithDefault("4194304")
         int maxBodyBytes();
 

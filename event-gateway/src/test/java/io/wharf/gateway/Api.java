@@ -2,13 +2,19 @@ package io.wharf.gateway;
 
 import static io.restassured.RestAssured.given;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.nats.client.Connection;
 import io.restassured.RestAssured;
@@ -39,6 +45,53 @@ final class Api {
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends only the head of a POST that announces a body ({@code Expect: 100-continue}, {@code Content-Length}) and
+     * returns what the server answers before any byte of the body is sent: a final status means the server decided
+     * without reading the body; {@code 100} means it asked for the body.
+     *
+     * @param authorization the {@code Authorization} header, or {@code null}
+     */
+    static HeadAnswer answerBeforeBody(String path, String authorization, long contentLength) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/octet-stream\r\nExpect: 100-continue\r\nContent-Length: "
+                    + contentLength + "\r\n");
+            if (authorization != null) {
+                head.append("Authorization: ").append(authorization).append("\r\n");
+            }
+            socket.getOutputStream().write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            int status = Integer.parseInt(in.readLine().split(" ")[1]);
+            Map<String, String> headers = new HashMap<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).strip());
+            }
+            char[] body = new char[Integer.parseInt(headers.getOrDefault("content-length", "0"))];
+            int read = 0;
+            while (read < body.length) {
+                int n = in.read(body, read, body.length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            return new HeadAnswer(status, headers, new String(body, 0, read));
+        }
+    }
+
+    /** What a server answered to the head of a request. */
+    record HeadAnswer(int status, Map<String, String> headers, String body) {
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A function reading {@code <bucket>/in} and writing {@code <bucket>/out}, as YAML. */

@@ -104,15 +104,33 @@ class JobResourceTest {
     }
 
     @Test
-    void shouldRefuseABodyOverTheLimit() {
+    void shouldRefuseABodyOverTheLimitFromItsLengthBeforeReadingIt() throws Exception {
         Api.create("big-fn", "big-bucket");
 
-        asUser().body(new byte[4 * 1024 * 1024 + 1])
-                .when()
-                .post("/job/big-fn")
-                .then()
-                .statusCode(413)
-                .contentType("application/problem+json");
+        Api.HeadAnswer answer = Api.answerBeforeBody("/job/big-fn",
+                Api.basic(WharfTestResource.USER, WharfTestResource.PASSWORD), 4 * 1024 * 1024 + 1);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.headers()).containsEntry("content-type", "application/problem+json");
+        assertThat(answer.body()).contains("at most 4194304 bytes");
+    }
+
+    @Test
+    void shouldRefuseAWrongTokenBeforeReadingTheBody() throws Exception {
+        Api.create("early-fn", "early-bucket");
+
+        Api.HeadAnswer wrongToken = Api.answerBeforeBody("/job/early-fn", "Bearer " + "0".repeat(64), 1 << 20);
+        Api.HeadAnswer unknownFunction = Api.answerBeforeBody("/job/no-such-function", "Bearer " + "0".repeat(64),
+                1 << 20);
+        Api.HeadAnswer anonymous = Api.answerBeforeBody("/job/early-fn", null, 1 << 20);
+
+        for (Api.HeadAnswer answer : List.of(wrongToken, unknownFunction, anonymous)) {
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.headers()).containsEntry("content-type", "application/problem+json");
+        }
+        assertThat(unknownFunction.body()).as("an unknown name answers as a wrong token does")
+                .isEqualTo(wrongToken.body());
+        assertThat(Streams.count(connection, Names.EVENTS_STREAM, Names.eventsSubject("early-fn"))).isZero();
     }
 
     @Test

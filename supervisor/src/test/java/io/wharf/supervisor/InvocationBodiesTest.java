@@ -1,8 +1,10 @@
 package io.wharf.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,20 @@ class InvocationBodiesTest {
 
         assertThat(new String(InvocationBodies.inputBytes(transport(json)), StandardCharsets.UTF_8)).isEqualTo(json);
         assertThat(InvocationBodies.inputBytes(transport(""))).isEmpty();
+    }
+
+    @Test
+    void shouldTellABodyOfLineBreaksFromBase64InOnePass() {
+        // a regular expression with two line-break classes backtracks quadratically on this: hours at 4 MiB
+        byte[] body = ("\n".repeat(200_000) + "!").getBytes(StandardCharsets.US_ASCII);
+
+        byte[] input = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> InvocationBodies.inputBytes(Base64.getEncoder().encodeToString(body)));
+
+        assertThat(input).isEqualTo(body);
+        assertThat(InvocationBodies.looksLikeBase64("YWJj\r\nZA==\n".getBytes(StandardCharsets.US_ASCII))).isTrue();
+        assertThat(InvocationBodies.looksLikeBase64("YWJj===".getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(InvocationBodies.looksLikeBase64("\n\n".getBytes(StandardCharsets.US_ASCII))).isFalse();
     }
 
     private static String transport(String body) {

@@ -65,6 +65,7 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
             config.put("wharf.gateway.users." + USER, PASSWORD);
             config.put("wharf.gateway.users." + OTHER_USER, OTHER_PASSWORD);
+            config.put("wharf.gateway.operators", USER);
         } else {
             config.put("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
         }

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param datacontenttype always {@code application/json}
  * @param wharffunction extension attribute: the function that must run
  * @param data the provider's view of the event, with the original event in {@link EventData#raw()}
+ * @param wharffunctionuid extension attribute: the uid of the function the event was accepted for; a function
+ *        deleted and created again under the same name has another, and runs none of its predecessor's events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Envelope(
@@ -28,7 +30,8 @@ public record Envelope(
         Instant time,
         String datacontenttype,
         String wharffunction,
-        EventData data) {
+        EventData data,
+        String wharffunctionuid) {
 
     public static final String SPEC_VERSION = "1.0";
     public static final String TYPE_OBJECT_CREATED = "io.wharf.object.created";
@@ -39,7 +42,12 @@ public record Envelope(
     /** A new envelope with the fixed attributes filled in. */
     public static Envelope of(String id, String source, String type, String subject, Instant time, String function,
             EventData data) {
-        return new Envelope(SPEC_VERSION, id, source, type, subject, time, CONTENT_TYPE, function, data);
+        return new Envelope(SPEC_VERSION, id, source, type, subject, time, CONTENT_TYPE, function, data, null);
+    }
+
+    /** The same envelope, for the function of this uid. */
+    public Envelope forFunctionUid(String uid) {
+        return new Envelope(specversion, id, source, type, subject, time, datacontenttype, wharffunction, data, uid);
     }
 
     public boolean isInvocation() {

@@ -21,9 +21,23 @@ public final class EnvelopeIds {
         return Hashes.sha256Hex(function, source, key, version);
     }
 
+    /** As {@link #forObject(String, String, String, String)}, for one incarnation of the function (its uid). */
+    public static String forObject(String function, String functionUid, String source, String key, String version) {
+        return functionUid == null
+                ? forObject(function, source, key, version)
+                : Hashes.sha256Hex(function, functionUid, source, key, version);
+    }
+
     /** The id of an invocation: where it came from and a token unique there (a request id, a stream sequence). */
     public static String forInvocation(String function, String source, String uniqueToken) {
         return Hashes.sha256Hex(function, source, uniqueToken);
+    }
+
+    /** As {@link #forInvocation(String, String, String)}, for one incarnation of the function (its uid). */
+    public static String forInvocation(String function, String functionUid, String source, String uniqueToken) {
+        return functionUid == null
+                ? forInvocation(function, source, uniqueToken)
+                : Hashes.sha256Hex(function, functionUid, source, uniqueToken);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.Objects;
+import java.util.function.BinaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -28,9 +29,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param input where the files to process land
  * @param output where the files the script writes go
  * @param storageProviders the stores {@code input} and {@code output} may name besides the platform's MinIO
- * @param owner the user who created the function
- * @param allowedUsers other users who may see and run it
+ * @param owner the user who created the function; only the owner changes or deletes it
+ * @param visibility OSCAR's {@code private}, {@code public} or {@code restricted}: who else may see and run it
+ * @param allowedUsers with {@code restricted}, the other users who may see and run it
  * @param labels free-form labels
+ * @param uid set by the gateway when the function is created, kept by updates: tells this function from an
+ *        earlier one of the same name (its envelopes, executions and sealed secrets)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -49,8 +53,10 @@ public record FunctionDefinition(
         @JsonProperty("output") List<StorageIO> output,
         @JsonProperty("storage_providers") StorageProviders storageProviders,
         @JsonProperty("owner") String owner,
+        @JsonProperty("visibility") String visibility,
         @JsonProperty("allowed_users") List<String> allowedUsers,
-        @JsonProperty("labels") Map<String, String> labels) {
+        @JsonProperty("labels") Map<String, String> labels,
+        @JsonProperty("uid") String uid) {
 
     public static final String REDACTED = "********";
 
@@ -59,35 +65,49 @@ public record FunctionDefinition(
         input = input == null ? List.of() : List.copyOf(input);
         output = output == null ? List.of() : List.copyOf(output);
         storageProviders = storageProviders == null ? StorageProviders.NONE : storageProviders;
-        allowedUsers = allowedUsers == null ? List.of() : List.copyOf(allowedUsers);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        allowedUsers = allowedUsers == null ? List.of() : allowedUsers.stream().filter(Objects::nonNull).toList();
+        labels = labels == null ? Map.of() : withoutNullKeys(labels);
     }
 
-    /** The same definition with the owner and token set (the gateway fills both on create). */
-    public FunctionDefinition withOwnerAndToken(String newOwner, String newToken) {
+    private static Map<String, String> withoutNullKeys(Map<String, String> labels) {
+        Map<String, String> copy = new LinkedHashMap<>();
+        labels.forEach((k, v) -> {
+            if (k != null) {
+                copy.put(k, v == null ? "" : v);
+            }
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The same definition as the platform keeps it: owner, token and uid are the platform's, not the client's. */
+    public FunctionDefinition managedBy(String newOwner, String newToken, String newUid) {
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
-                environment, input, output, storageProviders, newOwner, allowedUsers, labels);
+                environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid);
     }
 
     /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
     public FunctionDefinition withScript(String newScript) {
         return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
-                environment, input, output, storageProviders, owner, allowedUsers, labels);
+                environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid);
     }
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
     public FunctionDefinition redacted() {
-        return withSecrets(v -> REDACTED);
+        return withSecrets((field, v) -> REDACTED);
     }
 
-    /** The same definition with every secret sealed, for the store. */
+    /** The same definition with every secret sealed, bound to this function's uid and the secret's field. */
     public FunctionDefinition sealed(SecretCipher cipher) {
-        return withSecrets(cipher::seal);
+        return withSecrets((field, v) -> cipher.seal(v, uid + "/" + field));
     }
 
-    /** The same definition with every secret opened, for an execution. */
+    /**
+     * The same definition with every secret opened, for an execution.
+     *
+     * @throws IllegalArgumentException when a secret was sealed for another function or field, or altered
+     */
     public FunctionDefinition opened(SecretCipher cipher) {
-        return withSecrets(cipher::open);
+        return withSecrets((field, v) -> cipher.open(v, uid + "/" + field));
     }
 
     /**
@@ -99,21 +119,45 @@ public record FunctionDefinition(
         secrets.replaceAll((k, v) -> REDACTED.equals(v) ? current.environment().secrets().get(k) : v);
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
-                storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, allowedUsers, labels);
+                storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, visibility,
+                allowedUsers, labels, uid);
     }
 
     /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
-    private FunctionDefinition withSecrets(UnaryOperator<String> change) {
+    private FunctionDefinition withSecrets(BinaryOperator<String> change) {
         Map<String, String> secrets = new LinkedHashMap<>(environment.secrets());
-        secrets.replaceAll((k, v) -> change.apply(v));
+        secrets.replaceAll((k, v) -> change.apply("environment.secrets." + k, v));
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
-                storageProviders.withSecrets(change), owner, allowedUsers, labels);
+                storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid);
     }
 
-    /** Whether the user may see, change and run this function. */
+    /**
+     * Who besides the owner may see and run the function. As in OSCAR, no visibility means private, and
+     * {@code allowed_users} counts only for a restricted function.
+     */
+    public Visibility effectiveVisibility() {
+        Visibility parsed = Visibility.parse(visibility);
+        return parsed != null ? parsed : Visibility.PRIVATE;
+    }
+
+    public boolean isOwnedBy(String user) {
+        return owner != null && owner.equals(user);
+    }
+
+    /** Whether the user may see and run this function (only its owner may change it). */
     public boolean isVisibleTo(String user) {
-        return owner == null || owner.equals(user) || allowedUsers.contains(user);
+        if (isOwnedBy(user)) {
+            return true;
+        }
+        if (owner == null || user == null) {
+            return false;
+        }
+        return switch (effectiveVisibility()) {
+            case PUBLIC -> true;
+            case RESTRICTED -> allowedUsers.contains(user);
+            case PRIVATE -> false;
+        };
     }
 
     /**

@@ -19,6 +19,16 @@ public final class FunctionValidator {
             "STORAGE_OBJECT_KEY", "EVENT", "EVENT_PATH", "WHARF_EXECUTION_ID", "WHARF_FUNCTION");
 
     public static final int MAX_TIMEOUT_SECONDS = 86_400;
+    public static final int MAX_SCRIPT_CHARS = 1_048_576;
+    public static final int MAX_ENTRIES = 256;
+    public static final int MAX_LOCATIONS = 32;
+    public static final int MAX_NAME_CHARS = 256;
+    public static final int MAX_PATH_CHARS = 1024;
+    public static final int MAX_ENVIRONMENT_CHARS = 1_048_576;
+    public static final String TOKEN_RULE = "must be 32-256 letters, digits, '-' or '_' (leave it out and Wharf "
+            + "generates one)";
+
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,256}");
 
     private static final Pattern CPU = Pattern.compile("(\\d+(\\.\\d+)?)|(\\d+)m");
     private static final Pattern MEMORY = Pattern.compile("(\\d+(\\.\\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?");
@@ -42,12 +52,18 @@ public final class FunctionValidator {
         }
         if (fn.image() == null || fn.image().isBlank()) {
             v.add(new Violation(prefix + "image", "is required"));
-        } else if (fn.image().chars().anyMatch(Character::isWhitespace)) {
-            v.add(new Violation(prefix + "image", "must be an image reference without spaces"));
+        } else if (!ImageReferences.isValid(fn.image())) {
+            v.add(new Violation(prefix + "image", ImageReferences.RULE));
         }
         if (fn.script() == null || fn.script().isBlank()) {
             v.add(new Violation(prefix + "script", "is required"));
+        } else if (fn.script().length() > MAX_SCRIPT_CHARS) {
+            v.add(new Violation(prefix + "script", "must be at most " + MAX_SCRIPT_CHARS + " characters"));
         }
+        if (fn.token() != null && !fn.token().isEmpty() && !TOKEN.matcher(fn.token()).matches()) {
+            v.add(new Violation(prefix + "token", TOKEN_RULE));
+        }
+        validateVisibility(fn, prefix, v);
         if (fn.cpu() != null && cpuMillis(fn.cpu()) <= 0) {
             v.add(new Violation(prefix + "cpu", "must be a positive number of cores (0.5) or millicores (500m)"));
         }
@@ -61,8 +77,88 @@ public final class FunctionValidator {
         validateVariables(fn.environment().secrets(), prefix + "environment.secrets", v);
         validateLocations(fn.input(), fn.storageProviders(), prefix + "input", v);
         validateLocations(fn.output(), fn.storageProviders(), prefix + "output", v);
+        validateNoSelfTrigger(fn, prefix, v);
         validateProviders(fn, prefix + "storage_providers", v);
+        validateLabels(fn.labels(), prefix + "labels", v);
         return v;
+    }
+
+    /**
+     * Values a client sends must be clear text: a value in the sealed format would be stored as it is and opened
+     * for an execution, so a sealed value copied from elsewhere must never be accepted from outside.
+     */
+    public static List<Violation> validateClientSecrets(FunctionDefinition fn, String prefix) {
+        List<Violation> v = new ArrayList<>();
+        fn.environment().secrets().forEach((k, value) -> refuseSealed(value, prefix + "environment.secrets." + k, v));
+        fn.storageProviders()
+                .minio()
+                .forEach((id, p) -> refuseSealed(p.secretKey(),
+                        prefix + "storage_providers.minio." + id + ".secret_key", v));
+        fn.storageProviders()
+                .s3()
+                .forEach((id, p) -> refuseSealed(p.secretKey(),
+                        prefix + "storage_providers.s3." + id + ".secret_key", v));
+        fn.storageProviders()
+                .onedata()
+                .forEach((id, p) -> refuseSealed(p.token(),
+                        prefix + "storage_providers.onedata." + id + ".token", v));
+        return v;
+    }
+
+    private static void refuseSealed(String value, String field, List<Violation> v) {
+        if (value != null && value.startsWith(SecretCipher.RESERVED_PREFIX)) {
+            v.add(new Violation(field, "must not start with '" + SecretCipher.RESERVED_PREFIX
+                    + "', which Wharf reserves for values it sealed itself"));
+        }
+    }
+
+    private static void validateVisibility(FunctionDefinition fn, String prefix, List<Violation> v) {
+        if (fn.visibility() != null && !fn.visibility().isEmpty() && Visibility.parse(fn.visibility()) == null) {
+            v.add(new Violation(prefix + "visibility", "must be private, public or restricted"));
+        }
+        if (fn.allowedUsers().size() > MAX_ENTRIES) {
+            v.add(new Violation(prefix + "allowed_users", "must list at most " + MAX_ENTRIES + " users"));
+        }
+        for (int i = 0; i < fn.allowedUsers().size(); i++) {
+            String user = fn.allowedUsers().get(i);
+            if (user == null || user.isBlank() || user.length() > MAX_NAME_CHARS || hasControl(user)) {
+                v.add(new Violation(prefix + "allowed_users[" + i + "]",
+                        "must be a user name of 1-" + MAX_NAME_CHARS + " characters without control characters"));
+            }
+        }
+    }
+
+    /** An output that lies inside one of the function's own inputs would run the function on its own results. */
+    private static void validateNoSelfTrigger(FunctionDefinition fn, String prefix, List<Violation> v) {
+        for (int o = 0; o < fn.output().size(); o++) {
+            for (int i = 0; i < fn.input().size(); i++) {
+                StorageIO out = fn.output().get(o);
+                StorageIO in = fn.input().get(i);
+                if (out.path() != null && in.path() != null && Locations.feeds(out, in)) {
+                    v.add(new Violation(prefix + "output[" + o + "].path", "must not lie inside the function's own "
+                            + "input " + prefix + "input[" + i + "] ('" + in.path() + "'): every output would "
+                            + "trigger the function again, without end (use another folder, or suffix filters that "
+                            + "tell outputs from inputs)"));
+                }
+            }
+        }
+    }
+
+    private static void validateLabels(Map<String, String> labels, String field, List<Violation> v) {
+        if (labels.size() > MAX_ENTRIES) {
+            v.add(new Violation(field, "must hold at most " + MAX_ENTRIES + " labels"));
+        }
+        labels.forEach((k, value) -> {
+            if (k.length() > MAX_NAME_CHARS || hasControl(k) || (value != null
+                    && (value.length() > MAX_NAME_CHARS || hasControl(value)))) {
+                v.add(new Violation(field + "." + k, "must be a key and a value of at most " + MAX_NAME_CHARS
+                        + " characters without control characters"));
+            }
+        });
+    }
+
+    private static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     /** CPU in millicores, or -1 when the text is not a CPU quantity. */
@@ -100,6 +196,13 @@ public final class FunctionValidator {
     }
 
     private static void validateVariables(Map<String, String> variables, String field, List<Violation> v) {
+        if (variables.size() > MAX_ENTRIES) {
+            v.add(new Violation(field, "must hold at most " + MAX_ENTRIES + " entries"));
+        }
+        long total = variables.values().stream().mapToLong(String::length).sum();
+        if (total > MAX_ENVIRONMENT_CHARS) {
+            v.add(new Violation(field, "must hold at most " + MAX_ENVIRONMENT_CHARS + " characters of values"));
+        }
         variables.keySet().forEach(name -> {
             if (!VARIABLE.matcher(name).matches()) {
                 v.add(new Violation(field + "." + name, "must be a shell variable name ([A-Za-z_][A-Za-z0-9_]*)"));
@@ -111,6 +214,10 @@ public final class FunctionValidator {
 
     private static void validateLocations(List<StorageIO> locations, StorageProviders providers, String field,
             List<Violation> v) {
+        if (locations.size() > MAX_LOCATIONS) {
+            v.add(new Violation(field, "must list at most " + MAX_LOCATIONS + " locations"));
+            return;
+        }
         for (int i = 0; i < locations.size(); i++) {
             StorageIO io = locations.get(i);
             String at = field + "[" + i + "]";
@@ -128,14 +235,34 @@ public final class FunctionValidator {
                 v.add(new Violation(at + ".path", "is required (bucket or bucket/prefix)"));
                 continue;
             }
+            if (io.path().length() > MAX_PATH_CHARS || hasControl(io.path())) {
+                v.add(new Violation(at + ".path",
+                        "must be at most " + MAX_PATH_CHARS + " characters without control characters"));
+                continue;
+            }
             if (List.of(io.path().split("/")).contains("..")) {
                 v.add(new Violation(at + ".path", "must not contain '..' segments"));
                 continue;
             }
+            validateFilters(io.suffix(), at + ".suffix", v);
+            validateFilters(io.prefix(), at + ".prefix", v);
             boolean isOnedata = ref != null && ProviderRef.ONEDATA.equals(ref.type());
             if (!isOnedata && !BUCKET.matcher(io.bucket()).matches()) {
                 v.add(new Violation(at + ".path",
                         "must start with a bucket name: 3-63 lowercase letters, digits, '.' or '-'"));
+            }
+        }
+    }
+
+    private static void validateFilters(List<String> filters, String field, List<Violation> v) {
+        if (filters.size() > MAX_ENTRIES) {
+            v.add(new Violation(field, "must list at most " + MAX_ENTRIES + " entries"));
+        }
+        for (int i = 0; i < filters.size(); i++) {
+            String f = filters.get(i);
+            if (f == null || f.isEmpty() || f.length() > MAX_NAME_CHARS || hasControl(f) || f.contains("/")) {
+                v.add(new Violation(field + "[" + i + "]", "must be 1-" + MAX_NAME_CHARS
+                        + " characters of a file name (no '/' or control characters)"));
             }
         }
     }

@@ -13,12 +13,19 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals the secrets of a function definition (environment secrets, storage provider keys and tokens) before it is
  * stored, and opens them where an execution needs them: the functions bucket never holds a secret in clear. AES-256
- * in GCM mode, so a value altered in the store is refused, not decrypted to garbage. Sealed values read
- * {@value #PREFIX}{@code <base64 of nonce and ciphertext>}; a value without the prefix is taken as clear text.
+ * in GCM mode, so a value altered in the store is refused, not decrypted to garbage.
+ * <p>
+ * Every sealed value is bound to where it belongs (its <em>context</em>: the function's uid and the field, as GCM's
+ * associated data): a ciphertext copied into another function, or into another field, does not open. Sealed values
+ * read {@value #PREFIX}{@code <base64 of nonce and ciphertext>}; a value without a sealed prefix is clear text.
+ * Values sealed by the first format ({@value #LEGACY_PREFIX}, without context) are still opened.
  */
 public final class SecretCipher {
 
-    public static final String PREFIX = "wharf:sealed:v1:";
+    /** Every sealed format starts with this; clients may never send a value that does (see FunctionValidator). */
+    public static final String RESERVED_PREFIX = "wharf:sealed:";
+    public static final String PREFIX = RESERVED_PREFIX + "v2:";
+    static final String LEGACY_PREFIX = RESERVED_PREFIX + "v1:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,8 +50,17 @@ public final class SecretCipher {
         return new SecretCipher(key);
     }
 
-    public String seal(String clear) {
-        if (clear == null || clear.startsWith(PREFIX) || FunctionDefinition.REDACTED.equals(clear)) {
+    public static boolean isSealed(String value) {
+        return value != null && value.startsWith(RESERVED_PREFIX);
+    }
+
+    /**
+     * @param context where the value belongs (e.g. {@code <function uid>/environment.secrets.API_KEY}); the same
+     *        context is needed to open it
+     * @return the sealed value; a value already sealed, or {@link FunctionDefinition#REDACTED}, is returned as is
+     */
+    public String seal(String clear, String context) {
+        if (clear == null || isSealed(clear) || FunctionDefinition.REDACTED.equals(clear)) {
             return clear;
         }
         try {
@@ -52,6 +68,7 @@ public final class SecretCipher {
             RANDOM.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(clear.getBytes(StandardCharsets.UTF_8));
             return PREFIX + Base64.getEncoder()
                     .encodeToString(
@@ -61,18 +78,30 @@ public final class SecretCipher {
         }
     }
 
-    /** @throws IllegalArgumentException when the value was sealed with another key or altered */
-    public String open(String value) {
-        if (value == null || !value.startsWith(PREFIX)) {
+    /**
+     * @param context the context the value was sealed with
+     * @throws IllegalArgumentException when the value was sealed with another key or for another context, or altered
+     */
+    public String open(String value, String context) {
+        if (!isSealed(value)) {
             return value;
         }
+        boolean legacy = value.startsWith(LEGACY_PREFIX);
+        if (!legacy && !value.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("a sealed secret has an unknown format");
+        }
         try {
-            byte[] all = Base64.getDecoder().decode(value.substring(PREFIX.length()));
+            byte[] all = Base64.getDecoder().decode(value.substring(legacy ? LEGACY_PREFIX.length() : PREFIX.length()));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+            if (!legacy) {
+                cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            }
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("a sealed secret cannot be opened: another key, or an altered value", e);
+            throw new IllegalArgumentException(
+                    "a sealed secret cannot be opened: another key, another function or field, or an altered value",
+                    e);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.wharf.contracts.function;
 
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.UnaryOperator;
+import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -43,14 +43,18 @@ public record StorageProviders(
         };
     }
 
-    /** The same providers with every secret (secret keys, tokens) passed through {@code change}. */
-    public StorageProviders withSecrets(UnaryOperator<String> change) {
+    /**
+     * The same providers with every secret (secret keys, tokens) passed through {@code change}, which is told the
+     * secret's field ({@code storage_providers.minio.<id>.secret_key}) and its value.
+     */
+    public StorageProviders withSecrets(BinaryOperator<String> change) {
         return new StorageProviders(
-                map(minio,
-                        p -> new MinioProvider(p.endpoint(), p.verify(), p.accessKey(), secret(p.secretKey(), change),
-                                p.region())),
-                map(s3, p -> new S3Provider(p.accessKey(), secret(p.secretKey(), change), p.region())),
-                map(onedata, p -> new OnedataProvider(p.oneproviderHost(), secret(p.token(), change), p.space())));
+                mapEntries(minio, (id, p) -> new MinioProvider(p.endpoint(), p.verify(), p.accessKey(),
+                        secret("storage_providers.minio." + id + ".secret_key", p.secretKey(), change), p.region())),
+                mapEntries(s3, (id, p) -> new S3Provider(p.accessKey(),
+                        secret("storage_providers.s3." + id + ".secret_key", p.secretKey(), change), p.region())),
+                mapEntries(onedata, (id, p) -> new OnedataProvider(p.oneproviderHost(),
+                        secret("storage_providers.onedata." + id + ".token", p.token(), change), p.space())));
     }
 
     /** The same providers where a secret left {@link FunctionDefinition#REDACTED} takes its value in {@code current}. */
@@ -72,12 +76,8 @@ public record StorageProviders(
         return FunctionDefinition.REDACTED.equals(value);
     }
 
-    private static String secret(String value, UnaryOperator<String> change) {
-        return value == null ? null : change.apply(value);
-    }
-
-    private static <T> Map<String, T> map(Map<String, T> providers, UnaryOperator<T> op) {
-        return mapEntries(providers, (id, p) -> op.apply(p));
+    private static String secret(String field, String value, BinaryOperator<String> change) {
+        return value == null ? null : change.apply(field, value);
     }
 
     private static <T> Map<String, T> mapEntries(Map<String, T> providers, BiFunction<String, T, T> op) {

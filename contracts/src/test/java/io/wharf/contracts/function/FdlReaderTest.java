@@ -194,7 +194,7 @@ class FdlReaderTest {
     void shouldRedactSecretsButKeepTheInvocationToken() throws Exception {
         FunctionDefinition fn = FdlReader.read(fixture("everything.yaml"), fixtureDir())
                 .get(0)
-                .withOwnerAndToken("alice", "tok");
+                .managedBy("alice", "tok", "0123456789abcdef");
 
         String json = Json.json().writeValueAsString(fn.redacted());
 

@@ -20,6 +20,7 @@ class SecretCipherTest {
                 name: sealed
                 image: i
                 script: s
+                uid: 00112233aabbccdd
                 environment:
                   variables: {PLAIN: visible}
                   secrets: {API_KEY: hunter2}
@@ -38,14 +39,51 @@ class SecretCipherTest {
 
     @Test
     void shouldRefuseAValueSealedWithAnotherKeyOrAltered() {
-        String sealed = CIPHER.seal("hunter2");
+        String sealed = CIPHER.seal("hunter2", "ctx");
 
-        assertThatThrownBy(() -> SecretCipher.fromBase64(key(2)).open(sealed))
+        assertThatThrownBy(() -> SecretCipher.fromBase64(key(2)).open(sealed, "ctx"))
                 .isInstanceOf(IllegalArgumentException.class);
         String altered = sealed.substring(0, sealed.length() - 4) + (sealed.endsWith("AAAA") ? "BBBB" : "AAAA");
-        assertThatThrownBy(() -> CIPHER.open(altered)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(CIPHER.open("clear text")).isEqualTo("clear text");
+        assertThatThrownBy(() -> CIPHER.open(altered, "ctx")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CIPHER.open("clear text", "ctx")).isEqualTo("clear text");
         assertThatThrownBy(() -> SecretCipher.fromBase64("c2hvcnQ=")).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void shouldNotOpenASecretCopiedIntoAnotherFunctionOrField() {
+        FunctionDefinition owner = FdlReader.readOne("""
+                {name: a, image: i, script: s, uid: aaaaaaaaaaaaaaaa, environment: {secrets: {KEY: hunter2, OTHER: x}}}
+                """).sealed(CIPHER);
+        String stolen = owner.environment().secrets().get("KEY");
+        FunctionDefinition thief = FdlReader.readOne("""
+                {name: b, image: i, script: s, uid: bbbbbbbbbbbbbbbb, environment: {secrets: {KEY: placeholder}}}
+                """);
+        FunctionDefinition withCopy = new FunctionDefinition(thief.name(), null, thief.image(), thief.script(), null,
+                null, null, null, null, new FunctionDefinition.Environment(null, java.util.Map.of("KEY", stolen)),
+                null, null, null, null, null, null, null, thief.uid());
+        FunctionDefinition movedField = new FunctionDefinition(owner.name(), null, owner.image(), owner.script(),
+                null, null, null, null, null,
+                new FunctionDefinition.Environment(null, java.util.Map.of("OTHER", stolen)), null, null, null, null,
+                null, null, null, owner.uid());
+
+        assertThat(owner.opened(CIPHER).environment().secrets()).containsEntry("KEY", "hunter2");
+        assertThatThrownBy(() -> withCopy.opened(CIPHER)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> movedField.opened(CIPHER)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldStillOpenValuesSealedInTheFirstFormat() throws Exception {
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        byte[] nonce = new byte[12];
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE,
+                new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(key(1)), "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        byte[] sealed = aes.doFinal("old".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] all = new byte[nonce.length + sealed.length];
+        System.arraycopy(sealed, 0, all, nonce.length, sealed.length);
+
+        assertThat(CIPHER.open(SecretCipher.LEGACY_PREFIX + Base64.getEncoder().encodeToString(all), "any"))
+                .isEqualTo("old");
     }
 
     @Test

@@ -26,10 +26,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "Not Found", detail);
     }
 
-    public static ApiException unauthorized(String detail) {
-        return new ApiException(401, "Unauthorized", detail);
-    }
-
     public static ApiException badRequest(String detail) {
         return new ApiException(400, "Bad Request", detail);
     }

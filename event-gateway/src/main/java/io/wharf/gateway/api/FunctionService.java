@@ -4,13 +4,18 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.wharf.contracts.ValidationException;
+import io.wharf.contracts.Violation;
 import io.wharf.contracts.function.FdlReader;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.FunctionNames;
+import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.ingest.FunctionRegistry;
 import io.wharf.gateway.storage.StorageSetup;
@@ -20,8 +25,9 @@ import io.wharf.jetstream.Versioned;
 
 /**
  * Function CRUD: validation, ownership, the storage a function needs, and the definition in the functions bucket,
- * its secrets sealed ({@link SecretCipher}).
- * A user sees only the functions they own or are allowed on; to anyone else a function does not exist (404).
+ * its secrets sealed ({@link SecretCipher}). A user sees the functions they own or that are shared with them
+ * ({@code visibility}); to anyone else a function does not exist (404). Only the owner changes or deletes a function
+ * (403 for the users it is shared with): its script runs with the owner's secrets and storage.
  */
 @ApplicationScoped
 public class FunctionService {
@@ -33,23 +39,25 @@ public class FunctionService {
     private final SecretCipher cipher;
     private final StorageSetup storage;
     private final FunctionRegistry registry;
+    private final FunctionRemoval removal;
 
-    public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry,
-            SecretCipher cipher) {
+    public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
+            FunctionRemoval removal) {
         this.store = store;
         this.cipher = cipher;
         this.storage = storage;
         this.registry = registry;
+        this.removal = removal;
     }
 
     /** @throws ApiException 409 when a function of that name exists */
     public FunctionDefinition create(String body, String user) {
-        FunctionDefinition requested = FdlReader.readOne(body);
+        FunctionDefinition requested = read(body);
         if (store.get(requested.name()).isPresent()) {
             throw new ApiException(409, "Conflict", "a function named '" + requested.name() + "' already exists");
         }
-        String token = requested.token() == null || requested.token().isBlank() ? newToken() : requested.token();
-        FunctionDefinition fn = requested.withOwnerAndToken(user, token).sealed(cipher);
+        String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
+        FunctionDefinition fn = requested.managedBy(user, token, randomHex(8)).sealed(cipher);
         storage.apply(fn, null, with(fn, store.list()));
         try {
             store.create(fn);
@@ -62,22 +70,23 @@ public class FunctionService {
     }
 
     /**
-     * Replaces a function's definition; its owner and, unless a new one is given, its token are kept.
+     * Replaces a function's definition; its owner, uid and, unless a new one is given, its token are kept.
      *
      * @param pathName the name in the URL, or {@code null} (OSCAR's clients PUT to {@code /system/services})
      */
     public FunctionDefinition update(String body, String pathName, String user) {
-        FunctionDefinition requested = FdlReader.readOne(body);
+        FunctionDefinition requested = read(body);
         if (pathName != null && !pathName.equals(requested.name())) {
             throw ApiException.badRequest("the name in the body ('" + requested.name()
                     + "') differs from the name in the path ('" + pathName + "')");
         }
-        Versioned<FunctionDefinition> current = visible(requested.name(), user);
+        Versioned<FunctionDefinition> current = owned(requested.name(), user);
         String token = requested.token() == null || requested.token().isBlank()
                 ? current.value().token()
                 : requested.token();
+        String uid = current.value().uid() != null ? current.value().uid() : randomHex(8);
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
-                .withOwnerAndToken(current.value().owner(), token)
+                .managedBy(current.value().owner(), token, uid)
                 .sealed(cipher);
         storage.apply(fn, current.value(), with(fn, store.list()));
         try {
@@ -90,13 +99,15 @@ public class FunctionService {
         return fn;
     }
 
+    /** Deletes a function with everything it left: queued work, executions, logs, dead letters, storage rules. */
     public void delete(String name, String user) {
-        Versioned<FunctionDefinition> current = visible(name, user);
+        Versioned<FunctionDefinition> current = owned(name, user);
         List<FunctionDefinition> remaining = new ArrayList<>(store.list());
         remaining.removeIf(f -> f.name().equals(name));
         storage.remove(current.value(), remaining);
         store.delete(name);
         registry.forget(name);
+        removal.removeTracesOf(name);
         LOG.infof("function=%s deleted by %s", name, user);
     }
 
@@ -104,11 +115,41 @@ public class FunctionService {
         return store.list().stream().filter(fn -> fn.isVisibleTo(user)).toList();
     }
 
+    /** The function, whoever may see it (for a caller already authorised, e.g. by the function's token). */
+    public Optional<FunctionDefinition> get(String name) {
+        return FunctionNames.isValid(name) ? store.get(name).map(Versioned::value) : Optional.empty();
+    }
+
     /** @throws ApiException 404 when the function does not exist or the user may not see it */
     public Versioned<FunctionDefinition> visible(String name, String user) {
-        return store.get(name)
-                .filter(v -> v.value().isVisibleTo(user))
-                .orElseThrow(() -> ApiException.notFound("no function named '" + name + "'"));
+        if (!FunctionNames.isValid(name)) {
+            throw notFound(name);
+        }
+        return store.get(name).filter(v -> v.value().isVisibleTo(user)).orElseThrow(() -> notFound(name));
+    }
+
+    /** @throws ApiException 404 as {@link #visible}, 403 when the user may see the function but does not own it */
+    public Versioned<FunctionDefinition> owned(String name, String user) {
+        Versioned<FunctionDefinition> fn = visible(name, user);
+        if (!fn.value().isOwnedBy(user)) {
+            throw new ApiException(403, "Forbidden", "function '" + name + "' is shared with you; only its owner ("
+                    + fn.value().owner() + ") may change or delete it");
+        }
+        return fn;
+    }
+
+    /** A definition from a client: valid, and holding no value in the sealed format (only Wharf seals). */
+    private static FunctionDefinition read(String body) {
+        FunctionDefinition fn = FdlReader.readOne(body);
+        List<Violation> violations = FunctionValidator.validateClientSecrets(fn, "");
+        if (!violations.isEmpty()) {
+            throw new ValidationException(violations);
+        }
+        return fn;
+    }
+
+    private static ApiException notFound(String name) {
+        return ApiException.notFound("no function named '" + name + "'");
     }
 
     private static List<FunctionDefinition> with(FunctionDefinition fn, List<FunctionDefinition> all) {
@@ -118,9 +159,9 @@ public class FunctionService {
         return result;
     }
 
-    private static String newToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 }

@@ -16,53 +16,49 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeIds;
 import io.wharf.contracts.function.FunctionDefinition;
-import io.wharf.gateway.GatewayConfig;
 import io.wharf.gateway.ingest.IngestResult;
 import io.wharf.gateway.ingest.IngestService;
 import io.wharf.gateway.ingest.MinioEvents;
-import io.wharf.gateway.security.ConfiguredUsersIdentityProvider;
-import io.wharf.jetstream.FunctionStore;
+import io.wharf.gateway.security.Caller;
 
 /**
  * {@code POST /job/<name>}: runs a function asynchronously. The body becomes the input file (base64 bodies, as
  * oscar-cli sends files, are decoded by the supervisor); a bucket notification body (OSCAR's MinIO webhooks post
- * them here) runs the function for the objects it names. Callers authenticate as a user who may see the function,
- * or with the function's own bearer token. An {@code Idempotency-Key} header makes a retried request run once.
+ * them here) runs the function for the objects it names, which must lie in the function's own inputs. Callers are a
+ * user who may see the function, or hold the function's own token (checked before the body is read, by
+ * {@link io.wharf.gateway.security.FunctionTokenMechanism}). An {@code Idempotency-Key} header makes a retried request
+ * run once; keys are the caller's own.
  */
 @Path("/job")
 public class JobResource {
 
     private static final String API_SOURCE = "api://gateway";
+    private static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
 
-    private final FunctionStore functions;
+    private final FunctionService functions;
     private final IngestService ingest;
-    private final SecurityIdentity identity;
-    private final GatewayConfig config;
+    private final Caller caller;
 
-    public JobResource(FunctionStore functions, IngestService ingest, SecurityIdentity identity,
-            GatewayConfig config) {
+    public JobResource(FunctionService functions, IngestService ingest, Caller caller) {
         this.functions = functions;
         this.ingest = ingest;
-        this.identity = identity;
-        this.config = config;
+        this.caller = caller;
     }
 
     @POST
     @Path("/{name}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response job(@PathParam("name") String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response job(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
-        FunctionDefinition fn = authorise(name, authorization);
-        if (body.length > config.gateway().maxBodyBytes()) {
-            throw new ApiException(413, "Payload Too Large", "the body has " + body.length
-                    + " bytes; an invocation takes at most " + config.gateway().maxBodyBytes()
-                    + " (upload large inputs to the function's input bucket instead)");
+        FunctionDefinition fn = function(name);
+        if (idempotencyKey != null && (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS
+                || idempotencyKey.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw ApiException.badRequest("the Idempotency-Key header must be at most " + MAX_IDEMPOTENCY_KEY_CHARS
+                    + " characters without control characters");
         }
         JsonNode json = parseJson(body);
         if (MinioEvents.looksLikeNotification(json)) {
@@ -71,7 +67,7 @@ public class JobResource {
         }
         String token = idempotencyKey == null || idempotencyKey.isBlank()
                 ? UUID.randomUUID().toString()
-                : "idempotency-key:" + idempotencyKey;
+                : "idempotency-key:" + caller.id() + ":" + idempotencyKey;
         Envelope envelope = ingest.invoke(fn, API_SOURCE, token, body,
                 contentType == null ? MediaType.APPLICATION_OCTET_STREAM : contentType, "api", json);
         String executionId = EnvelopeIds.executionId(fn.name(), envelope.id());
@@ -81,27 +77,13 @@ public class JobResource {
                 .build();
     }
 
-    private FunctionDefinition authorise(String name, String authorization) {
-        if (identity.isAnonymous() && (authorization == null || !authorization.startsWith("Bearer "))) {
-            throw ApiException.unauthorized("send the function's token as 'Authorization: Bearer <token>', "
-                    + "or a user's credentials");
+    /** The function a token holder or a user may run; the token was checked for this very name. */
+    private FunctionDefinition function(String name) {
+        if (caller.function().isPresent()) {
+            return functions.get(caller.function().get())
+                    .orElseThrow(() -> ApiException.notFound("no function named '" + name + "'"));
         }
-        FunctionDefinition fn = functions.get(name)
-                .map(v -> v.value())
-                .orElseThrow(() -> ApiException.notFound("no function named '" + name + "'"));
-        if (!identity.isAnonymous()) {
-            if (fn.isVisibleTo(identity.getPrincipal().getName())) {
-                return fn;
-            }
-            throw ApiException.notFound("no function named '" + name + "'");
-        }
-        if (authorization != null && authorization.startsWith("Bearer ") && fn.token() != null
-                && ConfiguredUsersIdentityProvider.constantTimeEquals(fn.token(),
-                        authorization.substring("Bearer ".length()).strip())) {
-            return fn;
-        }
-        throw ApiException.unauthorized("send the function's token as 'Authorization: Bearer <token>', "
-                + "or a user's credentials");
+        return functions.visible(name, caller.user()).value();
     }
 
     private static JsonNode parseJson(byte[] body) {

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -19,9 +20,9 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionState;
+import io.wharf.gateway.security.Caller;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
 
@@ -32,17 +33,19 @@ import io.wharf.jetstream.LogStore;
 @Path("/system/logs/{name}")
 public class LogsResource {
 
+    /** {@code <function>-<16 hex>}, see {@link io.wharf.contracts.envelope.EnvelopeIds#executionId}. */
+    private static final Pattern EXECUTION_ID = Pattern.compile("[a-z0-9-]{1,39}-[0-9a-f]{16}");
+
     private final FunctionService functions;
     private final ExecutionStore executions;
     private final LogStore logs;
-    private final SecurityIdentity identity;
+    private final Caller caller;
 
-    public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs,
-            SecurityIdentity identity) {
+    public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs, Caller caller) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @GET
@@ -69,7 +72,7 @@ public class LogsResource {
     @DELETE
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
-        functions.visible(name, user());
+        functions.owned(name, user());
         ExecutionRecord record = execution(name, execution);
         if (!record.state().isTerminal()) {
             throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
@@ -81,7 +84,7 @@ public class LogsResource {
     /** Removes finished executions: only succeeded ones unless {@code all=true} (OSCAR's semantics). */
     @DELETE
     public Response deleteAll(@PathParam("name") String name, @QueryParam("all") @DefaultValue("false") boolean all) {
-        functions.visible(name, user());
+        functions.owned(name, user());
         List<ExecutionRecord> finished = executions.list(name)
                 .stream()
                 .filter(e -> e.state() == ExecutionState.SUCCEEDED || (all && e.state().isTerminal()))
@@ -91,6 +94,9 @@ public class LogsResource {
     }
 
     private ExecutionRecord execution(String name, String execution) {
+        if (!EXECUTION_ID.matcher(execution).matches() || !execution.startsWith(name + "-")) {
+            throw ApiException.notFound("no execution '" + execution + "' of function '" + name + "'");
+        }
         return executions.get(name, execution)
                 .map(v -> v.value())
                 .orElseThrow(
@@ -103,7 +109,7 @@ public class LogsResource {
     }
 
     private String user() {
-        return identity.getPrincipal().getName();
+        return caller.user();
     }
 
     /** OSCAR's list-of-jobs response. */

@@ -12,6 +12,8 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.wharf.contracts.ValidationException;
+import io.wharf.gateway.ingest.ForeignObjectException;
+import io.wharf.gateway.ingest.MalformedEventException;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.StoreException;
 
@@ -33,6 +35,16 @@ public class ProblemMapper {
     public Response validation(ValidationException e) {
         return respond(new Problem("Invalid function definition", 400,
                 e.violations().size() + " rule(s) broken", e.violations()));
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(MalformedEventException e) {
+        return respond(new Problem("Bad Request", 400, e.getMessage(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response foreign(ForeignObjectException e) {
+        return respond(new Problem("Forbidden", 403, e.getMessage(), null));
     }
 
     @ServerExceptionMapper
@@ -60,7 +72,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return respond(new Problem("Forbidden", 403, "not allowed", null));
+        return respond(new Problem("Forbidden", 403, "your credentials do not allow this request", null));
     }
 
     @ServerExceptionMapper

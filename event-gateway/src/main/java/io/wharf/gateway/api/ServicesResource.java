@@ -13,67 +13,66 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.gateway.security.Caller;
 
 /**
  * {@code /system/services}: functions, in OSCAR's service JSON. Bodies are JSON (as oscar-cli sends them, with no
- * content type) or YAML (a single function, or an FDL file holding one). Responses redact storage credentials and
- * secrets.
+ * content type) or YAML (a single function, or an FDL file holding one). Responses redact secrets and storage
+ * credentials; the function's token is shown to its owner only.
  */
 @Path("/system/services")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServicesResource {
 
     private final FunctionService functions;
-    private final SecurityIdentity identity;
+    private final Caller caller;
 
-    public ServicesResource(FunctionService functions, SecurityIdentity identity) {
+    public ServicesResource(FunctionService functions, Caller caller) {
         this.functions = functions;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @GET
     public List<FunctionDefinition> list() {
-        return functions.list(user()).stream().map(FunctionDefinition::redacted).toList();
+        String user = caller.user();
+        return functions.list(user).stream().map(fn -> Redaction.forUser(fn, user)).toList();
     }
 
     @GET
     @Path("/{name}")
     public FunctionDefinition get(@PathParam("name") String name) {
-        return functions.visible(name, user()).value().redacted();
+        String user = caller.user();
+        return Redaction.forUser(functions.visible(name, user).value(), user);
     }
 
     @POST
     public Response create(String body) {
-        FunctionDefinition fn = functions.create(body, user());
+        String user = caller.user();
+        FunctionDefinition fn = functions.create(body, user);
         return Response.status(Response.Status.CREATED)
-                .entity(fn.redacted())
+                .entity(Redaction.forUser(fn, user))
                 .location(URI.create("/system/services/" + fn.name()))
                 .build();
     }
 
     @PUT
     public Response update(String body) {
-        functions.update(body, null, user());
+        functions.update(body, null, caller.user());
         return Response.noContent().build();
     }
 
     @PUT
     @Path("/{name}")
     public Response update(@PathParam("name") String name, String body) {
-        functions.update(body, name, user());
+        functions.update(body, name, caller.user());
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("/{name}")
     public Response delete(@PathParam("name") String name) {
-        functions.delete(name, user());
+        functions.delete(name, caller.user());
         return Response.noContent().build();
-    }
-
-    private String user() {
-        return identity.getPrincipal().getName();
     }
 }

@@ -11,12 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeIds;
 import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.ProviderRef;
 import io.wharf.gateway.GatewayConfig;
 
 /** Normalises every kind of event into the one envelope. */
 @ApplicationScoped
 public class EnvelopeFactory {
+
+    /** An invocation's JSON body is kept as the raw event (for {@code EVENT}) up to this size. */
+    static final int MAX_RAW_INVOCATION_BYTES = 64 * 1024;
 
     private final String minioAuthority;
 
@@ -26,12 +30,13 @@ public class EnvelopeFactory {
     }
 
     /** An object created in the platform's MinIO (only creations run functions), for one function. */
-    public Envelope forObject(String function, ObjectEvent event) {
+    public Envelope forObject(FunctionDefinition fn, ObjectEvent event) {
         String source = "minio://" + minioAuthority + "/" + event.bucket();
-        String id = EnvelopeIds.forObject(function, source, event.key(), event.version());
-        return Envelope.of(id, source, Envelope.TYPE_OBJECT_CREATED, event.key(), event.time(), function,
+        String id = EnvelopeIds.forObject(fn.name(), fn.uid(), source, event.key(), event.version());
+        return Envelope.of(id, source, Envelope.TYPE_OBJECT_CREATED, event.key(), event.time(), fn.name(),
                 EventData.object(ProviderRef.MINIO, ProviderRef.DEFAULT_ID, event.bucket(), event.key(), event.size(),
-                        event.etag(), event.contentType(), event.notification()));
+                        event.etag(), event.contentType(), event.notification()))
+                .forFunctionUid(fn.uid());
     }
 
     /**
@@ -39,12 +44,14 @@ public class EnvelopeFactory {
      *
      * @param source where it came from ({@code api://gateway}, {@code nats://wharf.invoke.<fn>}, a CloudEvent's source)
      * @param uniqueToken unique at that source (a request id, a stream sequence, a CloudEvent id)
-     * @param raw the original event, when it was JSON
+     * @param raw the original event, when it was JSON; kept only when small (the body itself is the input file)
      */
-    public Envelope forInvocation(String function, String source, String uniqueToken, byte[] body,
+    public Envelope forInvocation(FunctionDefinition fn, String source, String uniqueToken, byte[] body,
             String contentType, String provider, JsonNode raw) {
-        String id = EnvelopeIds.forInvocation(function, source, uniqueToken);
-        return Envelope.of(id, source, Envelope.TYPE_INVOCATION, null, Instant.now(), function,
-                EventData.invocation(provider, Base64.getEncoder().encodeToString(body), contentType, raw));
+        String id = EnvelopeIds.forInvocation(fn.name(), fn.uid(), source, uniqueToken);
+        JsonNode kept = raw != null && body.length <= MAX_RAW_INVOCATION_BYTES ? raw : null;
+        return Envelope.of(id, source, Envelope.TYPE_INVOCATION, null, Instant.now(), fn.name(),
+                EventData.invocation(provider, Base64.getEncoder().encodeToString(body), contentType, kept))
+                .forFunctionUid(fn.uid());
     }
 }

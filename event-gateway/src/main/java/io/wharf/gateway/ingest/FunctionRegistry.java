@@ -3,6 +3,7 @@ package io.wharf.gateway.ingest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,8 +17,10 @@ import io.nats.client.api.KeyValueWatcher;
 import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.Locations;
 import io.wharf.contracts.function.StorageIO;
 import io.wharf.jetstream.FunctionStore;
+import io.wharf.jetstream.Versioned;
 
 /**
  * The gateway's view of the functions, kept current by watching the functions bucket, to route each object event to
@@ -66,6 +69,15 @@ public class FunctionRegistry {
         functions.remove(name);
     }
 
+    /** A function by name: from the view, or from the store when the view has not seen it yet. */
+    public Optional<FunctionDefinition> get(String name) {
+        FunctionDefinition known = functions.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        return store.get(name).map(Versioned::value);
+    }
+
     /** The functions with an input on the platform's MinIO that the object falls in, prefix and filters included. */
     public List<FunctionDefinition> routes(String bucket, String key) {
         List<FunctionDefinition> matching = match(bucket, key);
@@ -83,7 +95,7 @@ public class FunctionRegistry {
                 .stream()
                 .flatMap(fn -> fn.input().stream())
                 .anyMatch(in -> in.provider().isPlatformMinio() && in.bucket().equals(bucket)
-                        && key.startsWith(folder(in)));
+                        && key.startsWith(Locations.folder(in)));
     }
 
     private List<FunctionDefinition> match(String bucket, String key) {
@@ -98,15 +110,10 @@ public class FunctionRegistry {
         if (!in.provider().isPlatformMinio() || !in.bucket().equals(bucket)) {
             return false;
         }
-        if (!key.startsWith(folder(in))) {
+        if (!key.startsWith(Locations.folder(in))) {
             return false;
         }
         String fileName = key.substring(key.lastIndexOf('/') + 1);
         return in.accepts(fileName);
-    }
-
-    /** The key prefix of an input's folder: {@code prefix/}, or nothing for a whole bucket. */
-    public static String folder(StorageIO in) {
-        return in.keyPrefix().isEmpty() ? "" : in.keyPrefix() + "/";
     }
 }

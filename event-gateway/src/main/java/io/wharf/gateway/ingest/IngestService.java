@@ -1,5 +1,6 @@
 package io.wharf.gateway.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import io.wharf.contracts.ObjectKeys;
 import io.wharf.contracts.UnsafeKeyException;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.Locations;
 import io.wharf.jetstream.Publisher;
 
 /**
@@ -60,22 +62,38 @@ public class IngestService {
                 continue;
             }
             if (routes.isEmpty()) {
-                result = result.plus(deadLetter(Names.UNATTRIBUTED, "minio/" + via, body, "no-function",
+                result = result.plus(deadLetter(Names.UNATTRIBUTED, "minio/" + via, recordOf(event), "no-function",
                         "no function watches " + event.bucket() + "/" + ObjectKeys.printable(event.key())));
             }
             for (FunctionDefinition fn : routes) {
-                result = result.plus(publishObject(fn.name(), event, body, via));
+                result = result.plus(publishObject(fn, event, via));
             }
         }
         return result;
     }
 
-    /** A bucket notification posted for one function ({@code POST /job/<name>}, as OSCAR's webhooks do). */
+    /**
+     * A bucket notification posted for one function ({@code POST /job/<name>}, as OSCAR's webhooks do). Every object
+     * it names must lie in one of the function's inputs: a caller may run the function on its own data only, never
+     * make it read another bucket.
+     *
+     * @throws ForeignObjectException when a record names an object outside the function's inputs (nothing is stored)
+     */
     public IngestResult notificationFor(FunctionDefinition fn, byte[] body) {
+        List<ObjectEvent> events = MinioEvents.parse(body);
+        for (ObjectEvent event : events) {
+            boolean inInputs = fn.input()
+                    .stream()
+                    .anyMatch(in -> in.provider().isPlatformMinio() && in.bucket().equals(event.bucket())
+                            && event.key().startsWith(Locations.folder(in)));
+            if (!inInputs) {
+                throw new ForeignObjectException(fn.name(), event.bucket(), event.key());
+            }
+        }
         IngestResult result = new IngestResult(0, 0, 0, 0);
-        for (ObjectEvent event : MinioEvents.parse(body)) {
+        for (ObjectEvent event : events) {
             result = result.plus(MinioEvents.isProcessed(event)
-                    ? publishObject(fn.name(), event, body, "job")
+                    ? publishObject(fn, event, "job")
                     : new IngestResult(0, 0, 1, 0));
         }
         return result;
@@ -88,7 +106,7 @@ public class IngestService {
      */
     public Envelope invoke(FunctionDefinition fn, String source, String uniqueToken, byte[] body, String contentType,
             String provider, JsonNode raw) {
-        Envelope envelope = envelopes.forInvocation(fn.name(), source, uniqueToken, body, contentType, provider, raw);
+        Envelope envelope = envelopes.forInvocation(fn, source, uniqueToken, body, contentType, provider, raw);
         received(provider);
         PublishAck ack = publisher.publishEnvelope(envelope);
         LOG.debugf("function=%s eventId=%s stored as %d%s", fn.name(), envelope.id(), ack.getSeqno(),
@@ -109,18 +127,24 @@ public class IngestService {
         meters.counter("wharf.events.rejected", "reason", reason).increment();
     }
 
-    private IngestResult publishObject(String function, ObjectEvent event, byte[] body, String via) {
+    private IngestResult publishObject(FunctionDefinition fn, ObjectEvent event, String via) {
+        String function = fn.name();
         try {
             ObjectKeys.fileName(event.key());
         } catch (UnsafeKeyException e) {
-            return deadLetter(function, "minio/" + via, body, "unsafe-key", e.getMessage());
+            return deadLetter(function, "minio/" + via, recordOf(event), "unsafe-key", e.getMessage());
         }
-        Envelope envelope = envelopes.forObject(function, event);
+        Envelope envelope = envelopes.forObject(fn, event);
         received("minio");
         PublishAck ack = publisher.publishEnvelope(envelope);
         LOG.debugf("function=%s eventId=%s key=%s stored as %d%s", function, envelope.id(),
                 ObjectKeys.printable(event.key()), ack.getSeqno(), ack.isDuplicate() ? " (duplicate)" : "");
         return ack.isDuplicate() ? new IngestResult(0, 1, 0, 0) : new IngestResult(1, 0, 0, 0);
+    }
+
+    /** What is dead-lettered for one record: the notification as if it held that record only. */
+    private static byte[] recordOf(ObjectEvent event) {
+        return event.notification().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void received(String provider) {

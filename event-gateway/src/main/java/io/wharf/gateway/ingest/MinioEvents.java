@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.wharf.contracts.Json;
 
@@ -19,6 +20,11 @@ import io.wharf.contracts.Json;
  * start executions: tagging, retention and legal-hold changes are {@code ObjectCreated} events too, and must not.
  */
 public final class MinioEvents {
+
+    /** MinIO and S3 send one record per notification; a client posting many is refused past this. */
+    public static final int MAX_RECORDS = 100;
+    /** A record is a few hundred bytes; its copy travels in every envelope, so it must stay small. */
+    public static final int MAX_RECORD_BYTES = 64 * 1024;
 
     private static final Set<String> PROCESSED = Set.of("ObjectCreated:Put", "ObjectCreated:Post",
             "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload");
@@ -37,9 +43,13 @@ public final class MinioEvents {
         if (root == null || !root.path("Records").isArray()) {
             throw new MalformedEventException("not a bucket notification: no Records list");
         }
+        if (root.get("Records").size() > MAX_RECORDS) {
+            throw new MalformedEventException("Records: a notification may hold at most " + MAX_RECORDS
+                    + " records, this one holds " + root.get("Records").size());
+        }
         List<ObjectEvent> events = new ArrayList<>();
         for (JsonNode record : root.get("Records")) {
-            events.add(read(record, root));
+            events.add(read(record, singleRecord(root, record)));
         }
         return events;
     }
@@ -56,12 +66,35 @@ public final class MinioEvents {
                 && root.path("Records").get(0).path("s3").isObject();
     }
 
-    private static ObjectEvent read(JsonNode record, JsonNode root) {
+    /**
+     * The notification as it would be had it held only this record (as MinIO sends them): what the script sees of
+     * it. Each envelope carries its own record, never the whole notification.
+     */
+    private static JsonNode singleRecord(JsonNode root, JsonNode record) {
+        ObjectNode copy = Json.json().createObjectNode();
+        root.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("Records")) {
+                copy.set(field.getKey(), field.getValue());
+            }
+        });
+        copy.set("Records", copy.arrayNode().add(record));
+        if (copy.toString().length() > MAX_RECORD_BYTES) {
+            throw new MalformedEventException("a record of the notification is larger than " + MAX_RECORD_BYTES
+                    + " bytes");
+        }
+        return copy;
+    }
+
+    private static ObjectEvent read(JsonNode record, JsonNode notification) {
+        if (!record.isObject()) {
+            throw new MalformedEventException("Records: every record must be an object");
+        }
         JsonNode s3 = record.path("s3");
         String bucket = s3.path("bucket").path("name").asText(null);
         String escapedKey = s3.path("object").path("key").asText(null);
         String eventName = record.path("eventName").asText(null);
-        if (bucket == null || escapedKey == null || eventName == null) {
+        if (bucket == null || escapedKey == null || eventName == null || !s3.path("bucket").path("name").isTextual()
+                || !s3.path("object").path("key").isTextual() || !record.path("eventName").isTextual()) {
             throw new MalformedEventException("a record lacks eventName, s3.bucket.name or s3.object.key");
         }
         String key;
@@ -74,7 +107,7 @@ public final class MinioEvents {
         return new ObjectEvent(eventName, bucket, key,
                 object.hasNonNull("size") ? object.get("size").asLong() : null,
                 text(object, "eTag"), text(object, "contentType"), text(object, "sequencer"),
-                time(record.path("eventTime").asText(null)), root);
+                time(record.path("eventTime").asText(null)), notification);
     }
 
     private static String text(JsonNode node, String field) {

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param contentType the content type, when given
  * @param sequencer orders events of one key; MinIO's is the object's mtime in hex nanoseconds
  * @param time when it happened
- * @param notification the whole notification the record came in, kept for the script
+ * @param notification the notification as if it held only this record, kept for the script
  */
 public record ObjectEvent(
         String eventName,

@@ -1,8 +1,5 @@
 package io.wharf.gateway.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -17,17 +14,17 @@ import io.wharf.gateway.GatewayConfig;
 
 /**
  * Checks HTTP basic credentials against {@code wharf.gateway.users}, in constant time. OSCAR's clients authenticate
- * this way; an OIDC provider can sit beside it later.
+ * this way; OpenID Connect tokens ({@link OidcUsers}) sit beside it.
  */
 @ApplicationScoped
 public class ConfiguredUsersIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
-    public static final String ROLE_USER = "user";
-
     private final GatewayConfig config;
+    private final Operators operators;
 
-    public ConfiguredUsersIdentityProvider(GatewayConfig config) {
+    public ConfiguredUsersIdentityProvider(GatewayConfig config, Operators operators) {
         this.config = config;
+        this.operators = operators;
     }
 
     @Override
@@ -40,17 +37,15 @@ public class ConfiguredUsersIdentityProvider implements IdentityProvider<Usernam
             AuthenticationRequestContext context) {
         String expected = config.gateway().users().get(request.getUsername());
         String given = new String(request.getPassword().getPassword());
-        if (expected == null || !constantTimeEquals(expected, given)) {
+        if (!BearerTokens.constantTimeEquals(expected, given)) {
             return Uni.createFrom().failure(new AuthenticationFailedException("bad credentials"));
         }
-        return Uni.createFrom()
-                .item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(request.getUsername()))
-                        .addRole(ROLE_USER)
-                        .build());
-    }
-
-    public static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(request.getUsername()))
+                .addRole(Roles.USER);
+        if (operators.contains(request.getUsername())) {
+            identity.addRole(Roles.OPERATOR);
+        }
+        return Uni.createFrom().item(identity.build());
     }
 }

@@ -23,9 +23,9 @@ import io.minio.messages.EventType;
 import io.minio.messages.NotificationConfiguration;
 import io.minio.messages.QueueConfiguration;
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.Locations;
 import io.wharf.contracts.function.StorageIO;
 import io.wharf.gateway.GatewayConfig;
-import io.wharf.gateway.ingest.FunctionRegistry;
 import io.wharf.jetstream.StoreException;
 
 /**
@@ -104,7 +104,7 @@ public class StorageSetup {
         functions.stream()
                 .flatMap(f -> f.input().stream())
                 .filter(in -> in.provider().isPlatformMinio() && in.bucket().equals(bucket))
-                .map(FunctionRegistry::folder)
+                .map(Locations::folder)
                 .forEach(all::add);
         List<String> minimal = new ArrayList<>();
         for (String folder : all) {

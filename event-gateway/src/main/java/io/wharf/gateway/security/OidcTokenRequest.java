@@ -1,0 +1,17 @@
+package io.wharf.gateway.security;
+
+import io.quarkus.security.identity.request.BaseAuthenticationRequest;
+
+/** An OpenID Connect access token (a signed JSON Web Token) presented as {@code Authorization: Bearer}. */
+final class OidcTokenRequest extends BaseAuthenticationRequest {
+
+    private final String token;
+
+    OidcTokenRequest(String token) {
+        this.token = token;
+    }
+
+    String token() {
+        return token;
+    }
+}
