@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.wharf.jetstream.NatsConfig;
@@ -46,7 +47,10 @@ public interface DispatcherConfig {
 
     interface Dispatcher {
 
-        /** {@code container} (Podman or Docker) or {@code process} (a sandboxed local process; no engine needed). */
+        /**
+         * {@code container} (Podman or Docker), or {@code process}: a local process, for trusted single-user use
+         * only (no CPU, memory or network limit; docs/security.md). Never chosen for you.
+         */
         @WithDefault("container")
         ExecutorKind executor();
 
@@ -81,6 +85,13 @@ public interface DispatcherConfig {
         @WithDefault("2S,10S,30S")
         List<Duration> retryBackoff();
 
+        /**
+         * How much a script may write into its workspace (and into any one file): the run is killed past it. Its
+         * {@code /tmp} is limited by {@code container.tmp-size}.
+         */
+        @WithDefault("1G")
+        MemorySize maxWorkspaceSize();
+
         /** The longest log kept of an execution, in bytes; the middle of a longer one is cut. */
         @WithDefault("8388608")
         long maxLogBytes();
@@ -113,6 +124,14 @@ public interface DispatcherConfig {
 
         @WithDefault("512")
         int pidsLimit();
+
+        /** The size of the script's {@code /tmp} (memory, counted in its memory limit); the rest is read-only. */
+        @WithDefault("64M")
+        MemorySize tmpSize();
+
+        default long tmpBytes() {
+            return tmpSize().asLongValue();
+        }
     }
 
     interface Process {

@@ -10,6 +10,7 @@ import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
 import io.wharf.jetstream.NatsConfig;
 import io.wharf.supervisor.S3Endpoint;
+import io.wharf.supervisor.ScriptUser;
 import io.wharf.supervisor.StorageClients;
 import io.wharf.supervisor.Supervisor;
 
@@ -39,7 +40,7 @@ public class Producers {
     @Singleton
     ScriptExecutor executor(DispatcherConfig config, DispatcherIdentity identity) throws Exception {
         if (config.dispatcher().executor() == DispatcherConfig.ExecutorKind.process) {
-            return new ProcessExecutor(config.dispatcher().process().user(), identity.workDir());
+            return new ProcessExecutor(ScriptUser.whenRoot(config.dispatcher().process().user()), identity.workDir());
         }
         ContainerExecutor executor = new ContainerExecutor(config.dispatcher().container());
         executor.verify(identity.workDir());

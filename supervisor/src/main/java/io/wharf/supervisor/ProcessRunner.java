@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -18,6 +19,7 @@ public final class ProcessRunner {
 
     private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    private static final long LIMIT_CHECK_MILLIS = 1000;
 
     private ProcessRunner() {
     }
@@ -35,6 +37,16 @@ public final class ProcessRunner {
     /** @param onStart told the process id as soon as the process runs (to find it again after a crash) */
     public static RunResult run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
             Path logFile, LongConsumer onStart, Runnable onTimeout) throws IOException, InterruptedException {
+        return run(command, environment, workDir, timeout, logFile, onStart, onTimeout, () -> null);
+    }
+
+    /**
+     * @param limits asked every {@value #LIMIT_CHECK_MILLIS} ms while the process runs: a non-null answer names a limit
+     *        the run exceeded, and the run is killed as on a timeout ({@code onTimeout} first) and marked with it
+     */
+    public static RunResult run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
+            Path logFile, LongConsumer onStart, Runnable onTimeout, Supplier<String> limits)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -45,14 +57,29 @@ public final class ProcessRunner {
         long start = System.nanoTime();
         Process process = pb.start();
         onStart.accept(process.pid());
+        long deadline = start + timeout.toNanos();
         try {
-            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new RunResult(process.exitValue(), false, Duration.ofNanos(System.nanoTime() - start));
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (process.waitFor(Math.min(LIMIT_CHECK_MILLIS, Math.max(0, left / 1_000_000)),
+                        TimeUnit.MILLISECONDS)) {
+                    return new RunResult(process.exitValue(), false, Duration.ofNanos(System.nanoTime() - start));
+                }
+                String exceeded = limits.get();
+                if (exceeded != null) {
+                    LOG.debugf("%s exceeded, killing pid %d", exceeded, process.pid());
+                    onTimeout.run();
+                    kill(process);
+                    return new RunResult(process.exitValue(), false, Duration.ofNanos(System.nanoTime() - start))
+                            .killedFor(exceeded);
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    LOG.debugf("timeout of %s reached, killing pid %d", timeout, process.pid());
+                    onTimeout.run();
+                    kill(process);
+                    return new RunResult(process.exitValue(), true, Duration.ofNanos(System.nanoTime() - start));
+                }
             }
-            LOG.debugf("timeout of %s reached, killing pid %d", timeout, process.pid());
-            onTimeout.run();
-            kill(process);
-            return new RunResult(process.exitValue(), true, Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {
             kill(process);
             throw e;

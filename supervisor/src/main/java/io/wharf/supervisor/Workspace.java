@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The folder of one execution: {@code input/} (the input file), {@code output/} (what the script leaves there is
- * delivered), {@code event.json}, {@code script.sh} and {@code execution.log}. Nothing from an event names a path
- * here except through {@link io.wharf.contracts.ObjectKeys}.
+ * The folder of one execution. What the script may see lives in {@code sandbox/} (mounted into its container, or its
+ * working folder): {@code input/} (the input file), {@code output/} (what the script leaves there is delivered),
+ * {@code event.json}, {@code script.sh} and {@code environment.sh} (its variables). The platform's own
+ * {@code execution.log} lies beside the sandbox, out of the script's reach. Nothing from an event names a path here
+ * except through {@link io.wharf.contracts.ObjectKeys}.
  *
- * @param root {@code <base>/<execution id>}
+ * @param root {@code <base>/<execution id>-<random>}
  */
 public record Workspace(Path root) {
 
@@ -22,11 +27,20 @@ public record Workspace(Path root) {
     public static final String CONTAINER_ROOT = "/wharf";
 
     /**
-     * A fresh workspace for an execution. A folder left by an earlier attempt of the same execution is removed first,
-     * so that a retry never sees a half-written output.
+     * A fresh workspace for an execution, in a folder of its own whose name no one can guess (mode 0700): a retry
+     * never sees a half-written output of an earlier attempt, and no other local user can find or prepare the folder.
      */
     public static Workspace create(Path base, String executionId) {
-        return new Workspace(base.resolve(executionId)).reset();
+        try {
+            Workspace ws = new Workspace(Files.createTempDirectory(base, executionId + "-"));
+            Files.setPosixFilePermissions(ws.root(), PosixFilePermissions.fromString("rwx--x--x"));
+            Files.createDirectories(ws.inputDir());
+            Files.createDirectories(ws.outputDir());
+            Files.setPosixFilePermissions(ws.sandbox(), PosixFilePermissions.fromString("rwx------"));
+            return ws;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a workspace in " + base, e);
+        }
     }
 
     /** Empties the workspace (or makes it) and creates its folders; returns this workspace. */
@@ -35,39 +49,89 @@ public record Workspace(Path root) {
             delete();
             Files.createDirectories(inputDir());
             Files.createDirectories(outputDir());
-            // the script may run as another (non-root) user than the supervisor: it must be able to write its outputs
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(inputDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(outputDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the workspace " + root, e);
         }
         return this;
     }
 
+    /**
+     * Gives the workspace to the user the script runs as, once the platform has written into it. With a user (the
+     * platform is root): everything is that user's, private ({@code 0700}/{@code 0600}, the variables file
+     * {@code 0400}). Without one (the platform runs unprivileged, e.g. rootless Podman, whose container user is not
+     * the platform's): readable by others, the output folder writable, and reachable only through the workspace's
+     * unguessable name in a base folder no one else can list.
+     */
+    public void handTo(Optional<ScriptUser> user) throws IOException {
+        try (Stream<Path> all = Files.walk(sandbox())) {
+            for (Path p : all.toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                if (user.isPresent()) {
+                    Files.setAttribute(p, "unix:uid", user.get().uid(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", user.get().gid(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(dir ? "rwx------" : "rw-------"));
+                } else {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                            p.equals(outputDir()) ? "rwxrwxrwx" : dir ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+        if (user.isPresent() && Files.exists(environmentFile())) {
+            Files.setPosixFilePermissions(environmentFile(), PosixFilePermissions.fromString("r--------"));
+        }
+    }
+
+    /** Bytes held by the sandbox's regular files (symbolic links not followed). */
+    public long size() {
+        try (Stream<Path> all = Files.walk(sandbox())) {
+            return all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** What the script sees: mounted at {@link #CONTAINER_ROOT}, or its working folder. */
+    public Path sandbox() {
+        return root.resolve("sandbox");
+    }
+
     public Path inputDir() {
-        return root.resolve("input");
+        return sandbox().resolve("input");
     }
 
     public Path outputDir() {
-        return root.resolve("output");
+        return sandbox().resolve("output");
     }
 
     public Path eventFile() {
-        return root.resolve("event.json");
+        return sandbox().resolve("event.json");
     }
 
     public Path scriptFile() {
-        return root.resolve("script.sh");
+        return sandbox().resolve("script.sh");
     }
 
     public Path logFile() {
         return root.resolve("execution.log");
     }
 
+    /** The script's variables, read by {@link ScriptLauncher} inside the sandbox. */
+    public Path environmentFile() {
+        return sandbox().resolve("environment.sh");
+    }
+
     /** The paths as the script sees them when it runs on this machine. */
     public ScriptPaths hostView() {
-        return new ScriptPaths(root.toString());
+        return new ScriptPaths(sandbox().toString());
     }
 
     /** The paths as the script sees them inside a container with the workspace mounted at {@link #CONTAINER_ROOT}. */
@@ -113,6 +177,10 @@ public record Workspace(Path root) {
 
         public String scriptFile() {
             return root + "/script.sh";
+        }
+
+        public String environmentFile() {
+            return root + "/environment.sh";
         }
     }
 }

@@ -92,6 +92,11 @@ public class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The process, for looking at what it started (its descendants). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public Path logFile() {
         return logFile;
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -26,7 +27,8 @@ public class DispatcherIdentity {
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "wharf-executions"));
         try {
             Files.createDirectories(workDir);
-            // workspaces inside are made for (and readable by) the unprivileged user scripts run as
+            requireOwnFolder(workDir);
+            // others may pass through to a workspace whose name they know (its script user), never list them
             Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx--x--x"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the work folder " + workDir, e);
@@ -39,6 +41,23 @@ public class DispatcherIdentity {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /**
+     * The work folder must be the dispatcher's own: a folder another local user made first (in a shared {@code /tmp})
+     * would let them see or replace what executions write.
+     */
+    private static void requireOwnFolder(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new IllegalStateException("the work folder " + dir + " is a symbolic link; set "
+                    + "wharf.dispatcher.work-dir to a real folder of the dispatcher's own");
+        }
+        String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        String self = System.getProperty("user.name");
+        if (!owner.equals(self)) {
+            throw new IllegalStateException("the work folder " + dir + " belongs to " + owner + ", not to " + self
+                    + " who runs the dispatcher; remove it or set wharf.dispatcher.work-dir elsewhere");
+        }
     }
 
     private static String hostAndPid() {

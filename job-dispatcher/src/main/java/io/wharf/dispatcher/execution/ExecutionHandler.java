@@ -33,7 +33,6 @@ import io.wharf.contracts.envelope.InvalidEnvelopeException;
 import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
-import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.executor.ExecutionRequest;
@@ -80,11 +79,12 @@ public class ExecutionHandler {
     private final ScheduledExecutorService heartbeats;
     private final MeterRegistry meters;
     private final SecretCipher cipher;
+    private final RunPreparer preparer;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
             Supervisor supervisor, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
-            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher) {
+            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, RunPreparer preparer) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
@@ -97,6 +97,7 @@ public class ExecutionHandler {
         this.heartbeats = heartbeats;
         this.meters = meters;
         this.cipher = cipher;
+        this.preparer = preparer;
     }
 
     /** Executions running now on this dispatcher. */
@@ -145,7 +146,7 @@ public class ExecutionHandler {
         String executionId = execution.current().id();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(message, execution),
                 heartbeatPeriod().toMillis(), heartbeatPeriod().toMillis(), TimeUnit.MILLISECONDS);
-        Workspace ws = new Workspace(workDir.resolve(executionId));
+        Workspace ws = Workspace.create(workDir, executionId);
         try {
             execute(envelope, function, execution, ws, message);
         } finally {
@@ -214,10 +215,9 @@ public class ExecutionHandler {
         String id = execution.current().id();
         Timer.Sample duration = Timer.start(meters);
         try {
-            ws.reset();
             note(ws, "wharf: execution %s of function %s, attempt %d, on %s (%s)", id, fn.name(),
                     execution.current().attempt(), instanceId, executor.kind());
-            String input = supervisor.fetch(envelope, fn, ws);
+            ExecutionRequest request = preparer.prepare(id, envelope, fn, ws);
             note(ws, "wharf: input %s", envelope.isInvocation()
                     ? "from the invocation's body"
                     : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
@@ -226,23 +226,21 @@ public class ExecutionHandler {
             if (envelope.time() != null) {
                 meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
             }
-            Duration timeout = Duration.ofSeconds(fn.timeout() != null
-                    ? fn.timeout()
-                    : config.defaultTimeout().toSeconds());
-            RunResult result = executor.run(new ExecutionRequest(id, fn, envelope, ws, input, timeout,
-                    FunctionValidator.cpuMillis(fn.cpu() != null ? fn.cpu() : config.defaultCpu()),
-                    FunctionValidator.memoryBytes(fn.memory() != null ? fn.memory() : config.defaultMemory())));
+            RunResult result = executor.run(request);
             List<String> outputs = result.succeeded() ? supervisor.deliver(fn, ws) : List.of();
-            String reason = result.timedOut()
-                    ? "timed out after " + timeout.toSeconds() + "s and was killed"
-                    : result.exitCode() == 0 ? null : "the script exited with " + result.exitCode();
+            String reason = result.limitExceeded() != null
+                    ? "was killed: it " + result.limitExceeded()
+                    : result.timedOut()
+                            ? "timed out after " + request.timeout().toSeconds() + "s and was killed"
+                            : result.exitCode() == 0 ? null : "the script exited with " + result.exitCode();
             note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
             storeLog(id, ws);
             Instant end = Instant.now();
             ExecutionRecord done = execution.update(r -> result.succeeded()
                     ? r.succeeded(end, 0, outputs)
-                    : r.failed(end, result.timedOut() ? null : result.exitCode(), reason, List.of()));
+                    : r.failed(end, result.timedOut() || result.limitExceeded() != null ? null : result.exitCode(),
+                            reason, List.of()));
             publisher.publishExecution(done);
             finished(fn.name(), done, duration);
             message.ack();

@@ -9,39 +9,49 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import io.wharf.contracts.function.ImageReferences;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
-import io.wharf.supervisor.Supervisor;
+import io.wharf.supervisor.ScriptLauncher;
+import io.wharf.supervisor.ScriptUser;
 import io.wharf.supervisor.Workspace;
 
 /**
  * Runs the script in a container of the function's image with Podman or Docker: named after the execution (so a
  * second start of the same execution is refused by the engine), removed when it ends, as a non-root user without
- * capabilities or new privileges, with the CPU, memory and process limits set, on the configured network (none by
- * default), the workspace mounted at {@value Workspace#CONTAINER_ROOT}. The script's variables reach the container
- * through the engine's environment ({@code -e NAME}), never its command line, which any local user can read.
+ * capabilities or new privileges, with the CPU, memory and process limits set, a read-only root file system and a
+ * size-limited {@code /tmp} (what it writes into its workspace is watched), on the configured network (none by default), with only the workspace's
+ * sandbox mounted at {@value Workspace#CONTAINER_ROOT}.
+ * <p>
+ * Nothing a user controls reaches the engine but the image, checked as a reference ({@link ImageReferences}) and
+ * placed after every option. The script's variables are in the sandbox's {@code environment.sh}, read by a fixed
+ * launcher inside the container ({@link ScriptLauncher}): the engine's own environment and command line hold none of
+ * them, so a variable such as {@code LD_PRELOAD} affects the script, never the engine.
  */
 public final class ContainerExecutor implements ScriptExecutor {
 
     private static final Logger LOG = Logger.getLogger(ContainerExecutor.class);
-    /** Variables the engine itself needs; a script variable of the same name is passed on the command line. */
+    /** The engine's own environment, taken from the dispatcher's: nothing else reaches the engine. */
     private static final Set<String> ENGINE_VARIABLES = Set.of("PATH", "HOME", "CONTAINERS_CONF", "XDG_RUNTIME_DIR",
-            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TMPDIR", "DOCKER_HOST", "CONTAINER_HOST");
+            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TMPDIR", "DOCKER_HOST", "CONTAINER_HOST", "LANG");
     private static final Duration ENGINE_COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final DispatcherConfig.Container config;
     private final Map<String, String> engineEnvironment;
+    private final Optional<ScriptUser> scriptUser;
 
     public ContainerExecutor(DispatcherConfig.Container config) {
         this.config = config;
+        this.scriptUser = ScriptUser.whenRoot(config.user());
         Map<String, String> env = new HashMap<>();
         System.getenv().forEach((k, v) -> {
-            if (ENGINE_VARIABLES.contains(k) || k.startsWith("LC_") || k.equals("LANG")) {
+            if (ENGINE_VARIABLES.contains(k)) {
                 env.put(k, v);
             }
         });
@@ -57,47 +67,63 @@ public final class ContainerExecutor implements ScriptExecutor {
         if (!result.succeeded()) {
             throw new IllegalStateException("container engine '" + config.engine() + "' does not work (exit "
                     + result.exitCode() + "): " + Files.readString(log).strip()
-                    + "; set wharf.dispatcher.executor=process to run without one");
+                    + "; see docs/security.md before choosing wharf.dispatcher.executor=process");
         }
     }
 
     @Override
     public RunResult run(ExecutionRequest request) throws IOException, InterruptedException {
-        Map<String, String> scriptEnv = Supervisor.scriptEnvironment(request.envelope(), request.function(),
-                request.executionId(), Workspace.containerView(), request.inputFileName());
+        String image = request.function().image();
+        if (!ImageReferences.isValid(image)) {
+            throw new IllegalArgumentException("image " + ImageReferences.RULE);
+        }
         String name = containerName(request.executionId());
+        List<String> command = new ArrayList<>(options(request, name));
+        command.add(image);
+        command.addAll(ScriptLauncher.shellArguments(Workspace.containerView()));
+        Path dir = request.workspace().root();
+        return ProcessRunner.run(command, engineEnvironment, dir, request.timeout(), request.workspace().logFile(),
+                pid -> {
+                }, () -> kill(name, dir), request.limits());
+    }
+
+    /** Everything before the image: fixed, or derived from validated names and numbers. */
+    List<String> options(ExecutionRequest request, String name) {
         // @formatter:off
-        List<String> command = new ArrayList<>(List.of(
+        List<String> options = new ArrayList<>(List.of(
                 config.engine(), "run", "--rm",
                 "--name", name,
                 "--user", config.user(),
                 "--network", config.network(),
                 "--cpus", cpus(request.cpuMillis()),
                 "--memory", request.memoryBytes() + "b",
+                "--memory-swap", request.memoryBytes() + "b",
                 "--pids-limit", Integer.toString(config.pidsLimit()),
                 "--cap-drop", "all",
                 "--security-opt", "no-new-privileges",
+                "--read-only"));
+        if (isPodman()) {
+            options.add("--read-only-tmpfs=false");
+        }
+        options.addAll(List.of(
+                "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777,size=" + config.tmpBytes(),
                 "--label", "wharf.io/function=" + request.function().name(),
                 "--label", "wharf.io/execution=" + request.executionId(),
-                "--volume", request.workspace().root() + ":" + Workspace.CONTAINER_ROOT,
+                "--volume", request.workspace().sandbox() + ":" + Workspace.CONTAINER_ROOT,
                 "--workdir", Workspace.CONTAINER_ROOT,
                 "--entrypoint", "/bin/sh"));
         // @formatter:on
-        Map<String, String> env = new HashMap<>(engineEnvironment);
-        scriptEnv.forEach((k, v) -> {
-            if (ENGINE_VARIABLES.contains(k)) {
-                command.add("--env");
-                command.add(k + "=" + v);
-            } else {
-                command.add("--env");
-                command.add(k);
-                env.put(k, v);
-            }
-        });
-        command.add(request.function().image());
-        command.add(Workspace.CONTAINER_ROOT + "/script.sh");
-        return ProcessRunner.run(command, env, request.workspace().root(), request.timeout(),
-                request.workspace().logFile(), () -> kill(name, request.workspace().root()));
+        return options;
+    }
+
+    @Override
+    public Optional<ScriptUser> scriptUser() {
+        return scriptUser;
+    }
+
+    @Override
+    public Workspace.ScriptPaths paths(Workspace workspace) {
+        return Workspace.containerView();
     }
 
     @Override
@@ -117,6 +143,10 @@ public final class ContainerExecutor implements ScriptExecutor {
     @Override
     public String kind() {
         return "container (" + config.engine() + ")";
+    }
+
+    private boolean isPodman() {
+        return Path.of(config.engine()).getFileName().toString().startsWith("podman");
     }
 
     private void kill(String name, Path dir) {

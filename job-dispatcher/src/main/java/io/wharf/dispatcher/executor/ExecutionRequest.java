@@ -1,30 +1,32 @@
 package io.wharf.dispatcher.executor;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.supervisor.Workspace;
 
 /**
- * One script run to carry out.
+ * One script run to carry out. The workspace is ready: input fetched, script, event and variables written, handed to
+ * the script's user.
  *
  * @param executionId names the run (and its container)
  * @param function the function
  * @param envelope the event
- * @param workspace holds the fetched input, the script and the event; receives the outputs and the log
- * @param inputFileName the input's name inside the workspace's input folder
+ * @param workspace holds the sandbox the script sees, and the log
  * @param timeout killed after this
  * @param cpuMillis CPU limit in millicores
  * @param memoryBytes memory limit in bytes
+ * @param limits asked while the script runs; names the limit it exceeded (the workspace's size), or is null
  */
 public record ExecutionRequest(
         String executionId,
         FunctionDefinition function,
         Envelope envelope,
         Workspace workspace,
-        String inputFileName,
         Duration timeout,
         long cpuMillis,
-        long memoryBytes) {
+        long memoryBytes,
+        Supplier<String> limits) {
 }

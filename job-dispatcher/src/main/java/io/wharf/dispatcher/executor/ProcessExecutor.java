@@ -5,54 +5,66 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
-import io.wharf.supervisor.Supervisor;
+import io.wharf.supervisor.ScriptLauncher;
+import io.wharf.supervisor.ScriptUser;
+import io.wharf.supervisor.Workspace;
 
 /**
- * Runs the script as a local process under {@code /bin/sh}, with only the supervisor's environment, in the
- * execution's workspace, under the timeout. When the dispatcher runs as root, the script runs as an unprivileged
- * user (setpriv, no new privileges). CPU and memory limits are not enforced here: that needs a container.
+ * Runs the script as a local process: for trusted, single-user use only (development, a laptop), chosen by name
+ * ({@code wharf.dispatcher.executor=process}), never as a fallback. The script runs under {@code /bin/sh} in the
+ * workspace's sandbox with the timeout, the workspace limit and a fixed environment; its own variables are read
+ * inside the sandbox ({@link ScriptLauncher}). When the dispatcher runs as root, the script runs as an unprivileged
+ * user ({@code setpriv}, no new privileges) in a PID namespace of its own ({@code unshare}), so that everything it
+ * starts, even a daemon that detached itself, dies with it. There is no CPU, memory or network limit: that needs a
+ * container.
  */
 public final class ProcessExecutor implements ScriptExecutor {
 
     private static final Logger LOG = Logger.getLogger(ProcessExecutor.class);
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
 
-    private final List<String> dropPrivileges;
+    private final List<String> sandbox;
     private final Path pids;
+    private final Optional<ScriptUser> scriptUser;
 
     /**
-     * @param user {@code uid:gid} scripts run as when the dispatcher is root
-     * @param workDir where workspaces live: the unprivileged user must be able to reach it
+     * @param user the user scripts run as when the dispatcher is root
+     * @param workDir where workspaces live
      */
-    public ProcessExecutor(String user, Path workDir) {
-        boolean root = "root".equals(ProcessHandle.current().info().user().orElse(""));
-        if (root && Files.isExecutable(SETPRIV)) {
-            requireReachableByOthers(workDir);
-            String[] ids = user.split(":");
-            dropPrivileges = List.of(SETPRIV.toString(), "--reuid=" + ids[0], "--regid=" + ids[ids.length - 1],
-                    "--clear-groups", "--no-new-privs", "--");
-        } else {
-            if (root) {
-                LOG.warn("running as root without setpriv: scripts of the process executor run as root");
+    public ProcessExecutor(Optional<ScriptUser> user, Path workDir) {
+        this.scriptUser = user;
+        if (user.isPresent()) {
+            if (!Files.isExecutable(SETPRIV) || !Files.isExecutable(UNSHARE)) {
+                throw new IllegalStateException("the process executor never runs scripts as root: "
+                        + SETPRIV + " and " + UNSHARE + " (util-linux) are needed to drop privileges");
             }
-            dropPrivileges = List.of();
+            requireReachableByOthers(workDir);
+            ScriptUser u = user.get();
+            sandbox = List.of(UNSHARE.toString(), "--pid", "--fork", "--kill-child", "--", SETPRIV.toString(),
+                    "--reuid=" + u.uid(), "--regid=" + u.gid(), "--clear-groups", "--no-new-privs", "--");
+        } else {
+            sandbox = List.of();
         }
         try {
             this.pids = Files.createDirectories(workDir.resolve(".pids"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + workDir.resolve(".pids"), e);
         }
-        LOG.info("process executor: scripts get the timeout but no CPU or memory limit (use the container executor)");
+        LOG.warn("process executor: for trusted single-user use only. Scripts run on this machine"
+                + (user.isPresent() ? " as uid " + user.get().uid() : " as the dispatcher's own user")
+                + ", with the timeout but no CPU, memory or network limit (docs/security.md)");
     }
 
+    /** The script's user must be able to pass through every folder above its sandbox. */
     private static void requireReachableByOthers(Path dir) {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             try {
@@ -69,22 +81,29 @@ public final class ProcessExecutor implements ScriptExecutor {
 
     @Override
     public RunResult run(ExecutionRequest request) throws IOException, InterruptedException {
-        Map<String, String> env = new LinkedHashMap<>(Supervisor.scriptEnvironment(request.envelope(),
-                request.function(), request.executionId(), request.workspace().hostView(), request.inputFileName()));
-        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.putIfAbsent("HOME", request.workspace().root().toString());
-        env.putIfAbsent("LANG", "C.UTF-8");
-        List<String> command = new ArrayList<>(dropPrivileges);
-        command.add("/bin/sh");
-        command.add(request.workspace().scriptFile().toString());
+        Workspace ws = request.workspace();
+        List<String> command = new ArrayList<>(sandbox);
+        command.addAll(ScriptLauncher.command(ws.hostView()));
+        Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "HOME", ws.sandbox().toString(),
+                "LANG", "C.UTF-8");
         Path pidFile = pidFile(request.executionId());
         try {
-            return ProcessRunner.run(command, env, request.workspace().root(), request.timeout(),
-                    request.workspace().logFile(), pid -> writePid(pidFile, pid), () -> {
-                    });
+            return ProcessRunner.run(command, env, ws.sandbox(), request.timeout(), ws.logFile(),
+                    pid -> writePid(pidFile, pid), () -> {
+                    }, request.limits());
         } finally {
             Files.deleteIfExists(pidFile);
         }
+    }
+
+    @Override
+    public Optional<ScriptUser> scriptUser() {
+        return scriptUser;
+    }
+
+    @Override
+    public Workspace.ScriptPaths paths(Workspace workspace) {
+        return workspace.hostView();
     }
 
     /** A dispatcher killed mid-run leaves its script running, orphaned: the next attempt kills it first. */

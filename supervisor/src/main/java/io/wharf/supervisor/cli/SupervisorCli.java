@@ -16,6 +16,7 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.S3Endpoint;
+import io.wharf.supervisor.ScriptLauncher;
 import io.wharf.supervisor.StorageClients;
 import io.wharf.supervisor.Supervisor;
 import io.wharf.supervisor.Workspace;
@@ -93,11 +94,10 @@ public final class SupervisorCli {
             throws IOException, InterruptedException {
         String name = Files.readString(ws.root().resolve(INPUT_NAME_FILE));
         String executionId = EnvelopeIds.executionId(fn.name(), envelope.id());
-        Map<String, String> env = new HashMap<>(
+        ScriptLauncher.writeEnvironment(ws.environmentFile(),
                 Supervisor.scriptEnvironment(envelope, fn, executionId, ws.hostView(), name));
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", ws.root().toString());
-        RunResult result = ProcessRunner.run(List.of("/bin/sh", ws.scriptFile().toString()), env, ws.root(),
+        Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "HOME", ws.sandbox().toString());
+        RunResult result = ProcessRunner.run(ScriptLauncher.command(ws.hostView()), env, ws.sandbox(),
                 Duration.ofSeconds(Long.parseLong(timeout)), ws.logFile(), () -> {
                 });
         Files.writeString(ws.root().resolve("exit-code"), Integer.toString(result.exitCode()));
