@@ -21,6 +21,12 @@ public final class Names {
     public static final String FUNCTIONS_BUCKET = "wharf-functions";
     public static final String EXECUTIONS_BUCKET = "wharf-executions";
     public static final String LOGS_BUCKET = "wharf-logs";
+    /** Each user's credentials for the platform's MinIO (the gateway's alone). */
+    public static final String USERS_BUCKET = "wharf-users";
+    /** Which user owns each bucket of the platform's MinIO (the gateway's alone). */
+    public static final String BUCKETS_BUCKET = "wharf-buckets";
+    /** Each function's own MinIO credentials, limited to its inputs and outputs (read by the dispatcher). */
+    public static final String FUNCTION_STORAGE_BUCKET = "wharf-function-storage";
 
     /** DLQ suffix for a raw MinIO event that could not be attributed to a function (function names cannot start with '_'). */
     public static final String UNATTRIBUTED = "_unattributed";

@@ -22,8 +22,12 @@ public class JetStreamProducers {
     @Singleton
     Connection connection(NatsConfig config,
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "wharf") String name) {
-        Connection connection = NatsConnections.connect(config.url(), name);
-        Topology.ensure(connection, config.duplicateWindow(), config.replicas());
+        Connection connection = NatsConnections.connect(config.url(), name, config.user(), config.password());
+        if (config.manageTopology()) {
+            Topology.ensure(connection, config.duplicateWindow(), config.replicas());
+        } else {
+            Topology.await(connection);
+        }
         return connection;
     }
 

@@ -1,6 +1,7 @@
 package io.wharf.jetstream;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
@@ -18,4 +19,17 @@ public interface NatsConfig {
     /** Replicas of every stream and bucket: 1 on one machine, 3 in a cluster. */
     @WithDefault("1")
     int replicas();
+
+    /** This service's NATS user; each service has its own, with its own permissions (etc/nats-permissions.conf). */
+    Optional<String> user();
+
+    /** The user's password. Never logged. */
+    Optional<String> password();
+
+    /**
+     * Whether this service creates and updates the streams and buckets (the gateway), or waits for them to exist
+     * (every other service: its NATS user may not change the topology).
+     */
+    @WithDefault("true")
+    boolean manageTopology();
 }

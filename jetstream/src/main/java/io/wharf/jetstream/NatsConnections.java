@@ -2,6 +2,7 @@ package io.wharf.jetstream;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -21,9 +22,13 @@ public final class NatsConnections {
     /**
      * @param url {@code nats://host:port}
      * @param name the connection's name, shown by the server's monitoring
+     * @param user the service's NATS user, when the server requires one
+     * @param password the user's password
      */
-    public static Connection connect(String url, String name) {
-        Options options = Options.builder()
+    public static Connection connect(String url, String name, Optional<String> user, Optional<String> password) {
+        Options.Builder builder = Options.builder();
+        user.ifPresent(u -> builder.userInfo(u, password.orElse("")));
+        Options options = builder
                 .server(url)
                 .connectionName(name)
                 .maxReconnects(-1)

@@ -23,6 +23,7 @@ import io.wharf.contracts.Names;
 public final class Topology {
 
     private static final Logger LOG = Logger.getLogger(Topology.class);
+    private static final Duration AWAIT_INTERVAL = Duration.ofSeconds(1);
 
     private Topology() {
     }
@@ -60,12 +61,44 @@ public final class Topology {
                     .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
+            for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET)) {
+                ensureBucket(connection, KeyValueConfiguration.builder()
+                        .name(bucket)
+                        .maxHistoryPerKey(1)
+                        .storageType(StorageType.File)
+                        .replicas(replicas)
+                        .build());
+            }
             ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.LOGS_BUCKET)
                     .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
         } catch (IOException | JetStreamApiException e) {
             throw new StoreException("cannot set up the JetStream topology: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the topology exists, for a service whose NATS user may not create it: the gateway creates it when
+     * it starts. Checks the last thing {@link #ensure} creates.
+     */
+    public static void await(Connection connection) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                connection.jetStreamManagement().getStreamInfo("OBJ_" + Names.LOGS_BUCKET);
+                return;
+            } catch (IOException | JetStreamApiException e) {
+                LOG.debugf("the topology is not there yet: %s", e.getMessage());
+            }
+            if (attempt % 10 == 1) {
+                LOG.infof("waiting for the gateway to create the JetStream topology (attempt %d)", attempt);
+            }
+            try {
+                Thread.sleep(AWAIT_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for the JetStream topology", e);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class JetStreamStoresTest {
     @BeforeAll
     static void start(@TempDir Path dir) {
         nats = new NatsServer(dir).start();
-        connection = NatsConnections.connect(nats.url(), "test");
+        connection = NatsConnections.connect(nats.url(), "test", Optional.empty(), Optional.empty());
         Topology.ensure(connection, Duration.ofMinutes(10), 1);
     }
 

@@ -47,10 +47,15 @@ public final class MinioServer implements AutoCloseable {
         return this;
     }
 
-    /** Publishes bucket notifications for ARN {@value #NATS_ARN} to a NATS subject, through JetStream. */
-    public MinioServer withNats(String natsUrl, String subject) {
+    /**
+     * Publishes bucket notifications for ARN {@value #NATS_ARN} to a NATS subject, through JetStream, as the NATS user
+     * {@code minio}.
+     */
+    public MinioServer withNats(NatsServer nats, String subject) {
         environment.put("MINIO_NOTIFY_NATS_ENABLE_WHARF", "on");
-        environment.put("MINIO_NOTIFY_NATS_ADDRESS_WHARF", natsUrl.replaceFirst("^nats://", ""));
+        environment.put("MINIO_NOTIFY_NATS_ADDRESS_WHARF", nats.serviceUrl().replaceFirst("^nats://", ""));
+        environment.put("MINIO_NOTIFY_NATS_USERNAME_WHARF", "minio");
+        environment.put("MINIO_NOTIFY_NATS_PASSWORD_WHARF", nats.password("minio"));
         environment.put("MINIO_NOTIFY_NATS_SUBJECT_WHARF", subject);
         environment.put("MINIO_NOTIFY_NATS_JETSTREAM_WHARF", "on");
         environment.put("MINIO_NOTIFY_NATS_QUEUE_DIR_WHARF", dir.resolve("nats-queue").toString());

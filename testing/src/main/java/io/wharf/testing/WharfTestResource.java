@@ -52,11 +52,19 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
         nats = new NatsServer(dir.resolve("nats")).start();
         minio = new MinioServer(dir.resolve("minio"))
                 .withWebhook("http://127.0.0.1:" + httpPort + "/events/minio", WEBHOOK_TOKEN)
-                .withNats(nats.url(), "wharf.ingest.minio")
+                .withNats(nats, "wharf.ingest.minio")
                 .start();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.http.test-port", Integer.toString(httpPort));
-        config.put("wharf.nats.url", nats.url());
+        if (service.equals("gateway")) {
+            config.put("wharf.nats.url", nats.serviceUrl());
+            config.put("wharf.nats.user", "gateway");
+            config.put("wharf.nats.password", nats.password("gateway"));
+        } else {
+            // the dispatcher alone: no gateway creates the topology, so it runs as admin and creates it itself
+            // (the end-to-end tests run it with its own user, beside a gateway)
+            config.put("wharf.nats.url", nats.url());
+        }
         config.put("wharf.storage.endpoint", minio.endpoint());
         config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
         config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);

@@ -1,0 +1,96 @@
+package io.wharf.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.wharf.contracts.Names;
+import io.wharf.testing.NatsServer;
+
+/**
+ * The NATS server as every launcher configures it (etc/nats-permissions.conf): nobody connects without a user, and
+ * each service publishes and reads only where it must.
+ */
+class NatsPermissionsTest {
+
+    private static NatsServer nats;
+    private static Connection admin;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        nats = new NatsServer(dir).start();
+        admin = NatsConnections.connect(nats.url(), "admin", Optional.empty(), Optional.empty());
+        Topology.ensure(admin, Duration.ofMinutes(10), 1);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        admin.close();
+        nats.stop();
+    }
+
+    @Test
+    void shouldRefuseAClientWithoutCredentials() {
+        Options anonymous = Options.builder().server(nats.serviceUrl()).maxReconnects(0).build();
+
+        assertThatThrownBy(() -> Nats.connect(anonymous).close())
+                .hasMessageContaining("Authorization Violation");
+    }
+
+    @Test
+    void shouldRefuseAWrongPassword() {
+        Options wrong = Options.builder()
+                .server(nats.serviceUrl())
+                .userInfo("dispatcher", "not-the-password")
+                .maxReconnects(0)
+                .build();
+
+        assertThatThrownBy(() -> Nats.connect(wrong).close())
+                .hasMessageContaining("Authorization Violation");
+    }
+
+    @Test
+    void shouldKeepTheDispatcherFromCreatingEnvelopesOrReadingUsersCredentials() throws Exception {
+        try (Connection dispatcher = as("dispatcher")) {
+            assertThatThrownBy(() -> dispatcher.jetStream()
+                    .publish(Names.eventsSubject("f"),
+                            "{}".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+            assertThatThrownBy(() -> dispatcher.keyValue(Names.USERS_BUCKET).get("alice"))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void shouldLetAnInvokerPublishInvocationsAndNothingElse() throws Exception {
+        try (Connection invoker = as("invoker")) {
+            assertThat(invoker.jetStream()
+                    .publish(Names.invokeSubject("f"),
+                            "{}".getBytes(StandardCharsets.UTF_8))
+                    .getStream()).isEqualTo(Names.INGEST_STREAM);
+            assertThatThrownBy(() -> invoker.keyValue(Names.FUNCTIONS_BUCKET).get("f"))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+        }
+    }
+
+    private static Connection as(String user) throws Exception {
+        return Nats.connect(Options.builder()
+                .server(nats.serviceUrl())
+                .userInfo(user, nats.password(user))
+                .maxReconnects(0)
+                .build());
+    }
+}
