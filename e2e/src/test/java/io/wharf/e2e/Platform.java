@@ -123,6 +123,10 @@ final class Platform implements AutoCloseable {
                 .build());
     }
 
+    HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic()).DELETE().build());
+    }
+
     HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -170,15 +174,18 @@ final class Platform implements AutoCloseable {
                 .append("wharf.storage.endpoint=")
                 .append(minio.endpoint())
                 .append('\n')
-                .append("wharf.storage.access-key=")
-                .append(MinioServer.ACCESS_KEY)
-                .append('\n')
-                .append("wharf.storage.secret-key=")
-                .append(MinioServer.SECRET_KEY)
-                .append('\n')
                 .append("wharf.secrets.key=")
                 .append(WharfTestResource.SECRETS_KEY)
                 .append('\n');
+        if (name.equals("gateway")) {
+            // only the gateway holds MinIO's root keys: it issues users' and functions' own
+            properties.append("wharf.storage.access-key=")
+                    .append(MinioServer.ACCESS_KEY)
+                    .append('\n')
+                    .append("wharf.storage.secret-key=")
+                    .append(MinioServer.SECRET_KEY)
+                    .append('\n');
+        }
         settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
         Path config = dir.resolve(name + ".properties");
         try {

@@ -191,8 +191,8 @@ class ServicesResourceTest {
                 .then()
                 .statusCode(200)
                 .body("minio_provider.endpoint", equalTo(WharfTestResource.minio().endpoint()))
-                .body("minio_provider.access_key", equalTo(MinioServer.ACCESS_KEY))
-                .body("minio_provider.secret_key", equalTo(MinioServer.SECRET_KEY))
+                .body("minio_provider.access_key", not(equalTo(MinioServer.ACCESS_KEY)))
+                .body("minio_provider.secret_key", notNullValue())
                 .body("minio_provider.region", equalTo("us-east-1"));
         asUser().when().get("/system/info").then().statusCode(200).body("version", notNullValue());
         given().when().get("/health").then().statusCode(200).body(equalTo("Ok"));

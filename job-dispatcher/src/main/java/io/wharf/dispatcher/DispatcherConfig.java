@@ -33,16 +33,22 @@ public interface DispatcherConfig {
 
     interface Storage {
 
-        /** The platform's MinIO, where {@code minio}/{@code minio.default} inputs and outputs live. */
+        /**
+         * The platform's MinIO, where {@code minio}/{@code minio.default} inputs and outputs live. The dispatcher has
+         * no keys of its own for it: each execution uses its function's credentials, limited to its inputs and
+         * outputs, which the gateway issues.
+         */
         String endpoint();
-
-        String accessKey();
-
-        /** Never logged. */
-        String secretKey();
 
         @WithDefault("us-east-1")
         String region();
+
+        /**
+         * Whether a function's own storage providers may point at loopback, link-local or private addresses. Off: a
+         * function's owner could otherwise make the dispatcher dial the platform's internal services.
+         */
+        @WithDefault("false")
+        boolean allowPrivateEndpoints();
     }
 
     interface Dispatcher {

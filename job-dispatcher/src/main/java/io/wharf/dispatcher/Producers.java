@@ -9,12 +9,9 @@ import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
 import io.wharf.jetstream.NatsConfig;
-import io.wharf.supervisor.S3Endpoint;
 import io.wharf.supervisor.ScriptUser;
-import io.wharf.supervisor.StorageClients;
-import io.wharf.supervisor.Supervisor;
 
-/** The dispatcher's collaborators: its NATS settings, the supervisor, the configured executor. */
+/** The dispatcher's collaborators: its NATS settings, its secrets cipher, the configured executor. */
 public class Producers {
 
     @Produces
@@ -26,14 +23,6 @@ public class Producers {
     @Singleton
     SecretCipher cipher(DispatcherConfig config) {
         return SecretCipher.fromBase64(config.secrets().key());
-    }
-
-    @Produces
-    @Singleton
-    Supervisor supervisor(DispatcherConfig config) {
-        DispatcherConfig.Storage s = config.storage();
-        return new Supervisor(new StorageClients(new S3Endpoint(s.endpoint(), s.accessKey(), s.secretKey(),
-                s.region())));
     }
 
     @Produces

@@ -32,12 +32,16 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionRecordCodec;
 import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FdlReader;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
+import io.wharf.contracts.storage.StorageCredentials;
+import io.wharf.jetstream.CredentialStore;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
 import io.wharf.testing.Buckets;
+import io.wharf.testing.MinioServer;
 import io.wharf.testing.Streams;
 import io.wharf.testing.WharfTestResource;
 
@@ -46,6 +50,8 @@ import io.wharf.testing.WharfTestResource;
 class DispatcherTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String STORED_UID = "00112233aabbccdd";
+    private static final SecretCipher CIPHER = SecretCipher.fromBase64(WharfTestResource.SECRETS_KEY);
 
     @Inject
     Connection connection;
@@ -189,16 +195,63 @@ class DispatcherTest {
 
     @Test
     void shouldGiveTheScriptItsSecretsOpened() throws Exception {
-        SecretCipher cipher = SecretCipher.fromBase64(WharfTestResource.SECRETS_KEY);
         minio().makeBucket(MakeBucketArgs.builder().bucket("secret-bucket").build());
-        functions.create(FdlReader.readOne("name: with-secret\nimage: localhost/wharf-busybox:1\n"
+        store(FdlReader.readOne("name: with-secret\nimage: localhost/wharf-busybox:1\n"
                 + "script: printf '%s' \"$API_KEY\" > \"$TMP_OUTPUT_DIR/key.txt\"\n"
                 + "environment: {secrets: {API_KEY: hunter2}}\n"
-                + "output: [{storage_provider: minio, path: secret-bucket/out}]\n").sealed(cipher));
+                + "output: [{storage_provider: minio, path: secret-bucket/out}]\n"));
 
         awaitFinal("with-secret", publishInvocation("with-secret", "{}"));
 
         assertThat(Buckets.read(minio(), "secret-bucket", "out/key.txt")).isEqualTo("hunter2");
+    }
+
+    @Test
+    void shouldDropWorkQueuedForAFunctionThatWasDeletedAndCreatedAgain() throws Exception {
+        deploy("reborn", "reborn-bucket", "true\n", null);
+        Envelope stale = invocation("reborn", "{\"old\": true}").forFunctionUid("0000000000000000");
+        publisher.publishEnvelope(stale);
+        Envelope current = invocation("reborn", "{}").forFunctionUid(STORED_UID);
+        publisher.publishEnvelope(current);
+
+        awaitFinal("reborn", current);
+        await().atMost(WAIT)
+                .untilAsserted(() -> given().when()
+                        .get("/q/metrics")
+                        .then()
+                        .body(containsString("wharf_envelopes_orphaned_total 1.0")));
+        assertThat(executions.get("reborn", EnvelopeIds.executionId("reborn", stale.id()))).isEmpty();
+        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("reborn"))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseToDialAPrivateAddressAFunctionNamesAsItsStorage() throws Exception {
+        store(FdlReader.readOne("""
+                name: ssrf
+                image: localhost/wharf-busybox:1
+                script: cat "$INPUT_FILE_PATH"
+                input: [{storage_provider: minio.inside, path: internal/in}]
+                output: [{storage_provider: minio.inside, path: internal/out}]
+                storage_providers:
+                  minio:
+                    inside: {endpoint: "http://169.254.169.254", access_key: a, secret_key: bbbbbbbb}
+                """));
+
+        ExecutionRecord done = awaitFinal("ssrf", publisher(Envelope.of(
+                EnvelopeIds.forObject("ssrf", "minio://inside/internal", "in/x", "1"), "minio://inside/internal",
+                Envelope.TYPE_OBJECT_CREATED, "in/x", Instant.now(), "ssrf",
+                EventData.object("minio", "inside", "internal", "in/x", null, null, null, null))));
+
+        assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(done.reason()).contains("169.254.169.254").contains("private address");
+        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("ssrf"))).singleElement()
+                .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
+                        .isEqualTo("forbidden-endpoint"));
+    }
+
+    private Envelope publisher(Envelope envelope) {
+        publisher.publishEnvelope(envelope);
+        return envelope;
     }
 
     @Test
@@ -237,7 +290,19 @@ class DispatcherTest {
                 .append("output:\n- {storage_provider: minio, path: ")
                 .append(bucket)
                 .append("/out}\n");
-        functions.create(FdlReader.readOne(yaml.toString()));
+        store(FdlReader.readOne(yaml.toString()));
+    }
+
+    /**
+     * Stores the function as the gateway would: owned, with a uid, secrets sealed, and storage credentials of its own
+     * (here MinIO's root keys: which keys the gateway issues is the gateway's test).
+     */
+    private void store(FunctionDefinition requested) {
+        FunctionDefinition fn = requested.managedBy("tester", "t".repeat(32), STORED_UID).sealed(CIPHER);
+        functions.create(fn);
+        StorageCredentials grant = new StorageCredentials(fn.name(), fn.uid(), MinioServer.ACCESS_KEY, null);
+        CredentialStore.functions(connection)
+                .create(grant.withSecretKey(CIPHER.seal(MinioServer.SECRET_KEY, grant.sealingContext())));
     }
 
     private Envelope publishObject(String function, String bucket, String key) {

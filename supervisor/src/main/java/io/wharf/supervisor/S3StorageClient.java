@@ -16,11 +16,19 @@ public final class S3StorageClient implements StorageClient {
 
     private final MinioClient client;
 
+    /** One connection pool for every client: executions get clients of their own credentials, not of their own pool. */
+    private static final okhttp3.OkHttpClient HTTP = new okhttp3.OkHttpClient.Builder()
+            .connectTimeout(java.time.Duration.ofSeconds(10))
+            .readTimeout(java.time.Duration.ofMinutes(5))
+            .writeTimeout(java.time.Duration.ofMinutes(5))
+            .build();
+
     public S3StorageClient(S3Endpoint endpoint) {
         this.client = MinioClient.builder()
                 .endpoint(endpoint.endpoint())
                 .credentials(endpoint.accessKey(), endpoint.secretKey())
                 .region(endpoint.region())
+                .httpClient(HTTP)
                 .build();
     }
 

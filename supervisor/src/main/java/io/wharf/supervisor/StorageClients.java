@@ -1,25 +1,49 @@
 package io.wharf.supervisor;
 
+import java.io.IOException;
+import java.util.Optional;
+
 import io.wharf.contracts.function.ProviderRef;
 import io.wharf.contracts.function.StorageProviders;
 
-/** Finds the client for a provider reference: the platform's MinIO, or one the function defines. */
+/**
+ * Finds the client for a provider reference: the platform's MinIO with the credentials this execution was given, or
+ * a provider the function defines (its endpoint checked by the {@link EndpointGuard}).
+ */
 public final class StorageClients {
 
-    private final StorageClient platform;
+    private final Optional<S3Endpoint> platform;
+    private final EndpointGuard guard;
 
-    public StorageClients(S3Endpoint platformMinio) {
-        this.platform = new S3StorageClient(platformMinio);
+    /**
+     * @param platform the platform's MinIO with the function's own credentials; empty when it has none
+     * @param guard what a function's own endpoints may be
+     */
+    public StorageClients(Optional<S3Endpoint> platform, EndpointGuard guard) {
+        this.platform = platform;
+        this.guard = guard;
     }
 
-    public StorageClient forProvider(ProviderRef ref, StorageProviders providers) {
+    public StorageClients(S3Endpoint platform) {
+        this(Optional.of(platform), new EndpointGuard(false));
+    }
+
+    /**
+     * @throws IOException when the platform's MinIO is named but this execution has no credentials for it
+     * @throws EndpointGuard.ForbiddenEndpointException when a function's endpoint is private
+     * @throws UnsupportedProviderException when the provider is not defined or has no client yet
+     */
+    public StorageClient forProvider(ProviderRef ref, StorageProviders providers) throws IOException {
         if (ref.isPlatformMinio()) {
-            return platform;
+            return new S3StorageClient(platform.orElseThrow(() -> new IOException(
+                    "this function has no credentials for the platform's MinIO (the gateway issues them when the "
+                            + "function is created or updated)")));
         }
         return switch (ref.type()) {
             case ProviderRef.MINIO -> {
                 StorageProviders.MinioProvider p = require(providers.minio().get(ref.id()), ref);
-                yield new S3StorageClient(new S3Endpoint(p.endpoint(), p.accessKey(), p.secretKey(), p.region()));
+                yield new S3StorageClient(new S3Endpoint(guard.check(p.endpoint()), p.accessKey(), p.secretKey(),
+                        p.region()));
             }
             case ProviderRef.S3 -> {
                 StorageProviders.S3Provider p = require(providers.s3().get(ref.id()), ref);

@@ -66,10 +66,11 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("wharf.nats.url", nats.url());
         }
         config.put("wharf.storage.endpoint", minio.endpoint());
-        config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
-        config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
         config.put("wharf.secrets.key", SECRETS_KEY);
         if (service.equals("gateway")) {
+            // only the gateway holds MinIO's root keys (it issues users' and functions' own)
+            config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
+            config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
             config.put("wharf.gateway.users." + USER, PASSWORD);
             config.put("wharf.gateway.users." + OTHER_USER, OTHER_PASSWORD);

@@ -18,7 +18,10 @@ import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.ingest.FunctionRegistry;
+import io.wharf.gateway.storage.BucketOwnership;
+import io.wharf.gateway.storage.FunctionStorage;
 import io.wharf.gateway.storage.StorageSetup;
+import io.wharf.gateway.storage.UserStorage;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.Versioned;
@@ -27,7 +30,9 @@ import io.wharf.jetstream.Versioned;
  * Function CRUD: validation, ownership, the storage a function needs, and the definition in the functions bucket,
  * its secrets sealed ({@link SecretCipher}). A user sees the functions they own or that are shared with them
  * ({@code visibility}); to anyone else a function does not exist (404). Only the owner changes or deletes a function
- * (403 for the users it is shared with): its script runs with the owner's secrets and storage.
+ * (403 for the users it is shared with): its script runs with the owner's secrets and storage. A function reads and
+ * writes only its owner's buckets ({@link BucketOwnership}); its executions get credentials of their own
+ * ({@link FunctionStorage}), and the MinIO policies of the users it is shared with follow its visibility.
  */
 @ApplicationScoped
 public class FunctionService {
@@ -40,14 +45,20 @@ public class FunctionService {
     private final StorageSetup storage;
     private final FunctionRegistry registry;
     private final FunctionRemoval removal;
+    private final BucketOwnership buckets;
+    private final FunctionStorage grants;
+    private final UserStorage users;
 
     public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
-            FunctionRemoval removal) {
+            FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users) {
         this.store = store;
         this.cipher = cipher;
         this.storage = storage;
         this.registry = registry;
         this.removal = removal;
+        this.buckets = buckets;
+        this.grants = grants;
+        this.users = users;
     }
 
     /** @throws ApiException 409 when a function of that name exists */
@@ -58,13 +69,16 @@ public class FunctionService {
         }
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
         FunctionDefinition fn = requested.managedBy(user, token, randomHex(8)).sealed(cipher);
+        buckets.claimFor(fn, user);
         storage.apply(fn, null, with(fn, store.list()));
+        grants.issue(fn);
         try {
             store.create(fn);
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "a function named '" + fn.name() + "' already exists");
         }
         registry.remember(fn);
+        users.refresh(users.affectedBy(fn, null));
         LOG.infof("function=%s created by %s", fn.name(), user);
         return fn;
     }
@@ -88,13 +102,16 @@ public class FunctionService {
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
                 .managedBy(current.value().owner(), token, uid)
                 .sealed(cipher);
+        buckets.claimFor(fn, current.value().owner());
         storage.apply(fn, current.value(), with(fn, store.list()));
+        grants.issue(fn);
         try {
             store.update(fn, current.revision());
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "function '" + fn.name() + "' changed meanwhile; read it again");
         }
         registry.remember(fn);
+        users.refresh(users.affectedBy(fn, current.value()));
         LOG.infof("function=%s updated by %s", fn.name(), user);
         return fn;
     }
@@ -107,7 +124,9 @@ public class FunctionService {
         storage.remove(current.value(), remaining);
         store.delete(name);
         registry.forget(name);
+        grants.revoke(name);
         removal.removeTracesOf(name);
+        users.refresh(users.affectedBy(current.value(), null));
         LOG.infof("function=%s deleted by %s", name, user);
     }
 

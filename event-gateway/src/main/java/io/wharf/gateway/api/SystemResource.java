@@ -11,7 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.wharf.contracts.storage.StorageCredentials;
 import io.wharf.gateway.GatewayConfig;
+import io.wharf.gateway.security.Caller;
+import io.wharf.gateway.storage.UserStorage;
 
 /** {@code /system/info} and {@code /system/config}, in OSCAR's shapes, for OSCAR's clients. */
 @Path("/system")
@@ -20,11 +23,16 @@ public class SystemResource {
 
     private final GatewayConfig config;
     private final String version;
+    private final UserStorage users;
+    private final Caller caller;
 
     public SystemResource(GatewayConfig config,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            UserStorage users, Caller caller) {
         this.config = config;
         this.version = version;
+        this.users = users;
+        this.caller = caller;
     }
 
     @GET
@@ -35,19 +43,21 @@ public class SystemResource {
     }
 
     /**
-     * The platform's MinIO with its credentials: oscar-cli needs them to upload ({@code service put-file}). This path
-     * requires authentication, and is the only one that returns a credential.
+     * The platform's MinIO with the caller's own credentials (created on first use; limited to the buckets the caller
+     * owns or was granted): oscar-cli needs them to upload ({@code service put-file}). This path requires
+     * authentication as a user, and is the only one that returns a credential.
      */
     @GET
     @Path("/config")
     public UserConfig config() {
         GatewayConfig.Storage s = config.storage();
+        StorageCredentials own = users.credentialsOf(caller.user());
         return new UserConfig(
                 Map.of("name", "wharf", "namespace", "wharf", "services_namespace", "wharf", "gpu_available", false,
                         "interLink_available", false, "yunikorn_enable", false),
                 new MinioProvider(s.publicEndpoint().orElse(s.endpoint()), s.publicEndpoint()
                         .orElse(s.endpoint())
-                        .startsWith("https"), s.accessKey(), s.secretKey(), s.region()));
+                        .startsWith("https"), own.accessKey(), own.secretKey(), s.region()));
     }
 
     /** OSCAR's {@code configForUser}. */

@@ -133,6 +133,15 @@ public class StorageSetup {
         }
     }
 
+    /** Whether the bucket exists in the platform's MinIO. */
+    public boolean bucketExists(String bucket) {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (MinioException | IOException | GeneralSecurityException e) {
+            throw new StoreException("cannot look up bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
     private void ensureBucket(String bucket) {
         try {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {

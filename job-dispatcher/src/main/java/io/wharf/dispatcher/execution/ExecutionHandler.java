@@ -44,9 +44,9 @@ import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
+import io.wharf.supervisor.EndpointGuard;
 import io.wharf.supervisor.LogFiles;
 import io.wharf.supervisor.RunResult;
-import io.wharf.supervisor.Supervisor;
 import io.wharf.supervisor.Workspace;
 
 /**
@@ -71,7 +71,7 @@ public class ExecutionHandler {
     private final ExecutionStore executions;
     private final LogStore logs;
     private final Publisher publisher;
-    private final Supervisor supervisor;
+    private final StorageAccess storage;
     private final ScriptExecutor executor;
     private final DispatcherConfig.Dispatcher config;
     private final Path workDir;
@@ -83,13 +83,13 @@ public class ExecutionHandler {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
-            Supervisor supervisor, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
+            StorageAccess storage, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
             ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, RunPreparer preparer) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
         this.publisher = publisher;
-        this.supervisor = supervisor;
+        this.storage = storage;
         this.executor = executor;
         this.config = config.dispatcher();
         this.workDir = identity.workDir();
@@ -114,6 +114,14 @@ public class ExecutionHandler {
             return;
         }
         Optional<Versioned<FunctionDefinition>> fn = functions.get(envelope.wharffunction());
+        if (isForAnotherIncarnation(envelope, fn)) {
+            // queued for a function since deleted (or deleted and created again): its work went with it
+            LOG.infof("function=%s eventId=%s was queued for function uid %s, which no longer exists: dropped",
+                    envelope.wharffunction(), envelope.id(), envelope.wharffunctionuid());
+            meters.counter("wharf.envelopes.orphaned").increment();
+            message.ack();
+            return;
+        }
         if (fn.isEmpty()) {
             deadLetter(envelope.wharffunction(), message, "unknown-function",
                     "no function named '" + envelope.wharffunction() + "'");
@@ -140,6 +148,11 @@ public class ExecutionHandler {
         } finally {
             inFlight.remove(executionId);
         }
+    }
+
+    private static boolean isForAnotherIncarnation(Envelope envelope, Optional<Versioned<FunctionDefinition>> fn) {
+        String uid = envelope.wharffunctionuid();
+        return uid != null && (fn.isEmpty() || !uid.equals(fn.get().value().uid()));
     }
 
     private void run(Envelope envelope, FunctionDefinition function, TrackedExecution execution, Message message) {
@@ -227,7 +240,7 @@ public class ExecutionHandler {
                 meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
             }
             RunResult result = executor.run(request);
-            List<String> outputs = result.succeeded() ? supervisor.deliver(fn, ws) : List.of();
+            List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws) : List.of();
             String reason = result.limitExceeded() != null
                     ? "was killed: it " + result.limitExceeded()
                     : result.timedOut()
@@ -246,6 +259,8 @@ public class ExecutionHandler {
             message.ack();
         } catch (UnsafeKeyException e) {
             failPermanently(fn.name(), execution, ws, message, "unsafe-key", e.getMessage(), duration);
+        } catch (EndpointGuard.ForbiddenEndpointException e) {
+            failPermanently(fn.name(), execution, ws, message, "forbidden-endpoint", e.getMessage(), duration);
         } catch (ConflictException e) {
             LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
         } catch (InterruptedException e) {

@@ -24,12 +24,12 @@ import io.wharf.supervisor.Workspace;
 @ApplicationScoped
 public class RunPreparer {
 
-    private final Supervisor supervisor;
+    private final StorageAccess storage;
     private final ScriptExecutor executor;
     private final DispatcherConfig.Dispatcher config;
 
-    public RunPreparer(Supervisor supervisor, ScriptExecutor executor, DispatcherConfig config) {
-        this.supervisor = supervisor;
+    public RunPreparer(StorageAccess storage, ScriptExecutor executor, DispatcherConfig config) {
+        this.storage = storage;
         this.executor = executor;
         this.config = config.dispatcher();
     }
@@ -40,7 +40,7 @@ public class RunPreparer {
      */
     public ExecutionRequest prepare(String executionId, Envelope envelope, FunctionDefinition fn, Workspace ws)
             throws IOException {
-        String input = supervisor.fetch(envelope, fn, ws);
+        String input = storage.supervisorFor(fn).fetch(envelope, fn, ws);
         ScriptLauncher.writeEnvironment(ws.environmentFile(),
                 Supervisor.scriptEnvironment(envelope, fn, executionId, executor.paths(ws), input));
         ws.handTo(executor.scriptUser());

@@ -1,0 +1,85 @@
+package io.wharf.jetstream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.nats.client.Connection;
+import io.wharf.contracts.Json;
+import io.wharf.contracts.Names;
+
+/**
+ * Which Wharf user owns each bucket of the platform's MinIO ({@value Names#BUCKETS_BUCKET}, keyed by bucket name).
+ * The first claim wins (compare-and-set); a bucket keeps its owner when the functions using it are deleted, so its
+ * data never passes to someone else.
+ */
+public final class BucketOwners {
+
+    private final TypedBucket<Owner> bucket;
+
+    public BucketOwners(Connection connection) {
+        try {
+            this.bucket = new TypedBucket<>(connection.keyValue(Names.BUCKETS_BUCKET), BucketOwners::encode,
+                    BucketOwners::decode);
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + Names.BUCKETS_BUCKET, e);
+        }
+    }
+
+    public Optional<String> ownerOf(String bucketName) {
+        return bucket.get(bucketName).map(v -> v.value().user());
+    }
+
+    /**
+     * Records {@code user} as the bucket's owner unless it has one.
+     *
+     * @return the bucket's owner: {@code user}, or whoever claimed it first
+     */
+    public String claim(String bucketName, String user) {
+        try {
+            bucket.create(bucketName, new Owner(user));
+            return user;
+        } catch (ConflictException taken) {
+            return ownerOf(bucketName).orElse(user);
+        }
+    }
+
+    /** The buckets {@code user} owns. */
+    public List<String> ownedBy(String user) {
+        try {
+            return bucket.keyValue()
+                    .keys()
+                    .stream()
+                    .filter(b -> ownerOf(b).filter(user::equals).isPresent())
+                    .sorted()
+                    .toList();
+        } catch (IOException | io.nats.client.JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StoreException("cannot list " + Names.BUCKETS_BUCKET, e);
+        }
+    }
+
+    record Owner(@JsonProperty("user") String user) {
+    }
+
+    private static byte[] encode(Owner owner) {
+        try {
+            return Json.json().writeValueAsBytes(owner);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Owner decode(byte[] bytes) {
+        try {
+            return Json.json().readValue(bytes, Owner.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a bucket owner", e);
+        }
+    }
+}
