@@ -43,7 +43,7 @@ public final class EndpointGuard {
         for (InetAddress address : addresses) {
             if (isPrivate(address)) {
                 throw new ForbiddenEndpointException(endpoint, "resolves to a private address (" + address
-                        .getHostAddress() + "); set wharf.dispatcher.allow-private-storage-endpoints to allow it");
+                        .getHostAddress() + "); set wharf.storage.allow-private-endpoints to allow it");
             }
         }
         return endpoint;
