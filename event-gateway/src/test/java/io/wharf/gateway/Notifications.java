@@ -22,6 +22,21 @@ final class Notifications {
                   "object":{"key":"%4$s","size":12,"eTag":"9b2cf535f27731c974343645a3985328",
                    "contentType":"text/plain","sequencer":"%5$s"}},
                  "source":{"host":"127.0.0.1","port":"","userAgent":"test"}}]}"""
-                .formatted(eventName, bucket, key.replace("\"", "\\\""), escaped, sequencer);
+                .formatted(eventName, bucket, jsonString(key), escaped, sequencer);
+    }
+
+    /** The key inside a JSON string, as MinIO writes it: quotes, backslashes and control characters escaped. */
+    private static String jsonString(String key) {
+        StringBuilder s = new StringBuilder();
+        for (char c : key.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                s.append('\\').append(c);
+            } else if (c < 0x20) {
+                s.append(String.format("\\u%04x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
     }
 }

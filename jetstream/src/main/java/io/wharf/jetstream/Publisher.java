@@ -101,12 +101,18 @@ public final class Publisher {
         }
     }
 
-    /** Header values cannot hold line breaks; long details are cut. */
+    /**
+     * NATS header values hold printable ASCII only: line breaks become spaces, any other character outside it a
+     * {@code ?} (a detail quoting a user's object key may hold anything), and long details are cut.
+     */
     static String headerSafe(String value) {
         if (value == null) {
             return "";
         }
         String flat = value.replaceAll("[\\r\\n]+", " ");
-        return flat.length() <= MAX_HEADER_CHARS ? flat : flat.substring(0, MAX_HEADER_CHARS) + "…";
+        String cut = flat.length() <= MAX_HEADER_CHARS ? flat : flat.substring(0, MAX_HEADER_CHARS) + "...";
+        StringBuilder safe = new StringBuilder(cut.length());
+        cut.chars().forEach(c -> safe.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return safe.toString();
     }
 }

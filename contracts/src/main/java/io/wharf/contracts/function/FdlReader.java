@@ -131,12 +131,40 @@ public final class FdlReader {
         }
     }
 
+    /** What the field should have been, in the words of a YAML or JSON author (never a Java type's name). */
+    static String expected(JsonMappingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch)
+                || mismatch.getTargetType() == null) {
+            return "";
+        }
+        Class<?> type = mismatch.getTargetType();
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return ": expected a mapping of names to values";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return ": expected a list";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return ": expected a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return ": expected true or false";
+        }
+        if (type == String.class) {
+            return ": expected a string";
+        }
+        if (Number.class.isAssignableFrom(type)) {
+            return ": expected a number";
+        }
+        return ": expected a mapping";
+    }
+
     private static FunctionDefinition bind(JsonNode node, String prefix, Path baseDir, List<Violation> violations) {
         FunctionDefinition fn;
         try {
             fn = Json.json().treeToValue(node, FunctionDefinition.class);
         } catch (JsonMappingException e) {
-            violations.add(new Violation(prefix + path(e), "has the wrong type: " + firstLine(e.getOriginalMessage())));
+            violations.add(new Violation(prefix + path(e), "has the wrong type" + expected(e)));
             return null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             violations.add(new Violation(prefix.isEmpty() ? DOCUMENT : prefix, "cannot be read: " + e.getMessage()));
@@ -191,7 +219,4 @@ public final class FdlReader {
         return sb.isEmpty() ? DOCUMENT : sb.toString();
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("").strip();
-    }
 }
