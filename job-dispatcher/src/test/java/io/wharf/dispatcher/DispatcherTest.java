@@ -249,6 +249,29 @@ class DispatcherTest {
                         .isEqualTo("forbidden-endpoint"));
     }
 
+    @Test
+    void shouldStopARunningExecutionWhoseRecordIsRemovedAndDeliverNothing() throws Exception {
+        deploy("doomed", "doomed-bucket", "sleep 60\necho late > \"$TMP_OUTPUT_DIR/late.txt\"\n", null);
+        Envelope envelope = publishInvocation("doomed", "{}");
+        String id = EnvelopeIds.executionId("doomed", envelope.id());
+        await().atMost(WAIT)
+                .until(() -> executions.get("doomed", id)
+                        .filter(r -> r.value().state() == ExecutionState.RUNNING)
+                        .isPresent());
+
+        // what deleting the function does to its executions
+        executions.delete("doomed", id);
+
+        // stopped at the next heartbeat (2 s here), long before the script's 60 s
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().when()
+                        .get("/q/metrics")
+                        .then()
+                        .body(containsString("wharf_executions_cancelled_total{function=\"doomed\"} 1.0")));
+        assertThat(Buckets.list(minio(), "doomed-bucket", "out/")).isEmpty();
+        assertThat(executions.get("doomed", id)).isEmpty();
+    }
+
     private Envelope publisher(Envelope envelope) {
         publisher.publishEnvelope(envelope);
         return envelope;

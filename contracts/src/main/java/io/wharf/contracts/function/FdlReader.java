@@ -174,7 +174,24 @@ public final class FdlReader {
             fn = withScriptFile(fn, baseDir, prefix, violations);
         }
         violations.addAll(FunctionValidator.validate(fn, prefix));
+        isolationLevel(node.get("isolation_level"), prefix, violations);
         return fn;
+    }
+
+    /**
+     * OSCAR's {@code isolation_level}: {@code SERVICE} (its default, and Wharf's behaviour: the users a function is
+     * shared with share its buckets) is accepted; {@code USER} (a private bucket per allowed user) is refused rather
+     * than silently given weaker isolation than asked for.
+     */
+    private static void isolationLevel(JsonNode level, String prefix, List<Violation> violations) {
+        if (level == null || level.isNull() || level.isTextual() && level.asText().equalsIgnoreCase("SERVICE")) {
+            return;
+        }
+        violations.add(new Violation(prefix + "isolation_level", level.isTextual()
+                && level.asText().equalsIgnoreCase("USER")
+                        ? "USER (a private bucket per allowed user) is not supported yet; SERVICE shares the "
+                                + "function's buckets among its allowed users"
+                        : "must be SERVICE or USER"));
     }
 
     /**

@@ -156,6 +156,21 @@ class FdlReaderTest {
     }
 
     @Test
+    void shouldAcceptServiceIsolationAndRefuseUserIsolationItCannotGive() {
+        FdlReader.readOne("{name: f, image: i, script: s, isolation_level: SERVICE}");
+
+        assertThatThrownBy(() -> FdlReader.read("{name: f, image: i, script: s, isolation_level: USER}", null))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+                        .singleElement()
+                        .satisfies(v -> {
+                            assertThat(v.field()).isEqualTo("isolation_level");
+                            assertThat(v.rule()).contains("not supported yet");
+                        }));
+        assertThatThrownBy(() -> FdlReader.read("{name: f, image: i, script: s, isolation_level: 7}", null))
+                .isInstanceOf(ValidationException.class);
+    }
+
+    @Test
     void shouldNameTheFieldOfAWrongType() {
         assertThatThrownBy(() -> FdlReader.read("{name: f, image: i, script: s, input: [{path: {a: b}}]}", null))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())

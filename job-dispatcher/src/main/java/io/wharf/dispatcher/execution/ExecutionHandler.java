@@ -240,6 +240,11 @@ public class ExecutionHandler {
                 meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
             }
             RunResult result = executor.run(request);
+            if (execution.isCancelled()) {
+                meters.counter("wharf.executions.cancelled", "function", fn.name()).increment();
+                message.ack();
+                return;
+            }
             List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws) : List.of();
             String reason = result.limitExceeded() != null
                     ? "was killed: it " + result.limitExceeded()
@@ -346,11 +351,22 @@ public class ExecutionHandler {
     }
 
     private void beat(Message message, TrackedExecution execution) {
+        ExecutionRecord record = execution.current();
         try {
             message.inProgress();
             execution.update(r -> r.heartbeat(Instant.now()));
+        } catch (ConflictException e) {
+            if (executions.get(record.function(), record.id()).isEmpty()) {
+                // removed with its function (or by its owner): stop the script, deliver nothing
+                execution.cancel();
+                executor.cleanUp(record.id());
+                LOG.infof("function=%s executionId=%s was removed while running: stopped", record.function(),
+                        record.id());
+            } else {
+                LOG.warnf("executionId=%s heartbeat refused: %s", record.id(), e.getMessage());
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("executionId=%s heartbeat failed: %s", execution.current().id(), e.getMessage());
+            LOG.warnf("executionId=%s heartbeat failed: %s", record.id(), e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ final class TrackedExecution {
     private final ExecutionStore store;
     private ExecutionRecord record;
     private long revision;
+    private volatile boolean cancelled;
 
     TrackedExecution(ExecutionStore store, ExecutionRecord record, long revision) {
         this.store = store;
@@ -31,5 +32,14 @@ final class TrackedExecution {
 
     synchronized ExecutionRecord current() {
         return record;
+    }
+
+    /** The record was removed while the execution ran (its function was deleted): nothing more may be done for it. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 }
