@@ -129,6 +129,39 @@ class ServicesResourceTest {
     }
 
     @Test
+    void shouldLetUsersAFunctionIsSharedWithSeeAndRunItButNeverChangeIt() {
+        asUser().contentType("text/plain")
+                .body(Api.function("shared-fn", "shared-fn-bucket") + "visibility: restricted\nallowed_users: ["
+                        + WharfTestResource.OTHER_USER + "]\nenvironment: {secrets: {API_KEY: hunter2}}\n")
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(201);
+        String token = asUser().when().get("/system/services/shared-fn").then().extract().path("token");
+
+        asOther().when()
+                .get("/system/services/shared-fn")
+                .then()
+                .statusCode(200)
+                .body(not(containsString(token)))
+                .body(not(containsString("hunter2")));
+        asOther().body("x").when().post("/job/shared-fn").then().statusCode(201);
+        asOther().contentType("text/plain")
+                .body(Api.function("shared-fn", "shared-fn-bucket").replace("wc -l", "cat /etc/shadow; wc -l"))
+                .when()
+                .put("/system/services/shared-fn")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        asOther().when().delete("/system/services/shared-fn").then().statusCode(403);
+        assertThat(functions.get("shared-fn").orElseThrow().value().script()).doesNotContain("shadow");
+    }
+
+    private static io.restassured.specification.RequestSpecification asOther() {
+        return given().auth().preemptive().basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD);
+    }
+
+    @Test
     void shouldRedactSecretsInResponses() {
         asUser().contentType("text/plain").body("""
                 name: secretive
