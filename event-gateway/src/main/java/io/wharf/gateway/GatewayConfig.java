@@ -105,5 +105,12 @@ public interface GatewayConfig {
         /** Pull batch of the consumer reading {@code wharf.ingest.minio} and {@code wharf.invoke.*}. */
         @WithDefault("16")
         int ingestBatch();
+
+        /**
+         * How often the storage reconciler brings MinIO in line with the stored functions (every function its own
+         * keys, no keys without a function, every user's policy as their functions and shares say); also at start.
+         */
+        @WithDefault("5M")
+        java.time.Duration storageReconcileInterval();
     }
 }

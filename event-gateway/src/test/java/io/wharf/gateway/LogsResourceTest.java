@@ -36,6 +36,29 @@ class LogsResourceTest {
     LogStore logs;
 
     @Test
+    void shouldHideExecutionsOfAnEarlierFunctionOfTheSameName() throws Exception {
+        Api.create("reused-fn", "reused-bucket");
+        Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+        // left by a function of this name that was deleted (its removal interrupted), or created by a late dispatcher
+        ExecutionRecord earlier = ExecutionRecord.queued("reused-fn-00000000000000ee", "reused-fn", "e1",
+                Envelope.TYPE_INVOCATION, null, "d", t0)
+                .ofFunction("0000000000000000")
+                .failed(t0.plusSeconds(1), 1, "the script exited with 1", List.of());
+        executions.create(earlier);
+        Path log = Files.createTempFile("log", ".txt");
+        Files.writeString(log, "the previous owner's secret output\n");
+        logs.put(earlier.id(), log);
+
+        asUser().when()
+                .get("/system/logs/reused-fn")
+                .then()
+                .statusCode(200)
+                .body("jobs.'reused-fn-00000000000000ee'", nullValue());
+        asUser().when().get("/system/logs/reused-fn/" + earlier.id()).then().statusCode(404);
+        asUser().when().delete("/system/logs/reused-fn/" + earlier.id()).then().statusCode(404);
+    }
+
+    @Test
     void shouldListExecutionsInOscarsJobShapeAndServeTheirLogs() throws Exception {
         Api.create("logs-fn", "logs-bucket");
         Instant t0 = Instant.parse("2026-11-23T10:00:00.250Z");

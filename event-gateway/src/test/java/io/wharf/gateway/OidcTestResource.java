@@ -46,6 +46,8 @@ public class OidcTestResource extends WharfTestResource {
         keycloak.createUser(OTHER_REALM, MEMBER, PASSWORD, GROUP);
         config.put("wharf.gateway.oidc.issuer", keycloak.issuer(REALM));
         config.put("wharf.gateway.oidc.required-group", GROUP);
+        // Keycloak's access tokens are for its "account" service unless a client adds its own audience
+        config.put("wharf.gateway.oidc.audience", "account");
         return config;
     }
 

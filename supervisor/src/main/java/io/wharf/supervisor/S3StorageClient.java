@@ -16,19 +16,29 @@ public final class S3StorageClient implements StorageClient {
 
     private final MinioClient client;
 
-    /** One connection pool for every client: executions get clients of their own credentials, not of their own pool. */
+    /**
+     * One connection pool for every client of the platform's MinIO: executions get clients of their own credentials,
+     * not of their own pool. Redirects are not followed.
+     */
     private static final okhttp3.OkHttpClient HTTP = new okhttp3.OkHttpClient.Builder()
+            .followRedirects(false)
+            .followSslRedirects(false)
             .connectTimeout(java.time.Duration.ofSeconds(10))
             .readTimeout(java.time.Duration.ofMinutes(5))
             .writeTimeout(java.time.Duration.ofMinutes(5))
             .build();
 
     public S3StorageClient(S3Endpoint endpoint) {
+        this(endpoint, HTTP);
+    }
+
+    /** A client over the given HTTP client (a function's own providers use the {@link EndpointGuard}'s). */
+    public S3StorageClient(S3Endpoint endpoint, okhttp3.OkHttpClient http) {
         this.client = MinioClient.builder()
                 .endpoint(endpoint.endpoint())
                 .credentials(endpoint.accessKey(), endpoint.secretKey())
                 .region(endpoint.region())
-                .httpClient(HTTP)
+                .httpClient(http)
                 .build();
     }
 

@@ -43,12 +43,13 @@ public final class StorageClients {
             case ProviderRef.MINIO -> {
                 StorageProviders.MinioProvider p = require(providers.minio().get(ref.id()), ref);
                 yield new S3StorageClient(new S3Endpoint(guard.check(p.endpoint()), p.accessKey(), p.secretKey(),
-                        p.region()));
+                        p.region()), guard.client());
             }
             case ProviderRef.S3 -> {
                 StorageProviders.S3Provider p = require(providers.s3().get(ref.id()), ref);
                 yield new S3StorageClient(
-                        new S3Endpoint(S3Endpoint.AWS_ENDPOINT, p.accessKey(), p.secretKey(), p.region()));
+                        new S3Endpoint(S3Endpoint.AWS_ENDPOINT, p.accessKey(), p.secretKey(), p.region()),
+                        guard.client());
             }
             default -> throw new UnsupportedProviderException(ref);
         };

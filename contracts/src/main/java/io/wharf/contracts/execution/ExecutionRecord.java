@@ -23,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param heartbeatAt the owner's last sign of life while the execution is not final
  * @param owner the dispatcher instance running it; absent while released for a retry
  * @param outputs the keys the outputs were uploaded to, as {@code <bucket>/<key>}
+ * @param functionUid the uid of the function the execution belongs to: a function deleted and created again under
+ *        the same name is another function, and does not see this execution
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionRecord(
@@ -40,7 +42,8 @@ public record ExecutionRecord(
         Instant finishedAt,
         Instant heartbeatAt,
         String owner,
-        List<String> outputs) {
+        List<String> outputs,
+        String functionUid) {
 
     public ExecutionRecord {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -49,17 +52,28 @@ public record ExecutionRecord(
     public static ExecutionRecord queued(String id, String function, String eventId, String eventType,
             String inputKey, String owner, Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, 1, null, null,
-                now, null, null, now, owner, List.of());
+                now, null, null, now, owner, List.of(), null);
+    }
+
+    /** The same record, of the function with this uid. */
+    public ExecutionRecord ofFunction(String uid) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
+                createdAt, startedAt, finishedAt, heartbeatAt, owner, outputs, uid);
+    }
+
+    /** Whether the execution belongs to the function with this uid (records from before uids belong to any). */
+    public boolean belongsTo(String uid) {
+        return functionUid == null || uid == null || functionUid.equals(uid);
     }
 
     public ExecutionRecord running(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.RUNNING, attempt, null,
-                null, createdAt, now, null, now, owner, List.of());
+                null, createdAt, now, null, now, owner, List.of(), functionUid);
     }
 
     public ExecutionRecord heartbeat(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
-                createdAt, startedAt, finishedAt, now, owner, outputs);
+                createdAt, startedAt, finishedAt, now, owner, outputs, functionUid);
     }
 
     /**
@@ -68,22 +82,22 @@ public record ExecutionRecord(
      */
     public ExecutionRecord claimedBy(String newOwner, Instant now, String why) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
-                null, why, createdAt, null, null, now, newOwner, List.of());
+                null, why, createdAt, null, null, now, newOwner, List.of(), functionUid);
     }
 
     /** Back to the queue with no owner after a failure of the platform (not of the script), to be retried. */
     public ExecutionRecord released(Instant now, String why) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
-                why, createdAt, null, null, now, null, List.of());
+                why, createdAt, null, null, now, null, List.of(), functionUid);
     }
 
     public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.SUCCEEDED, attempt,
-                code, null, createdAt, startedAt, now, now, owner, outputKeys);
+                code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid);
     }
 
     public ExecutionRecord failed(Instant now, Integer code, String why, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.FAILED, attempt, code,
-                why, createdAt, startedAt, now, now, owner, outputKeys);
+                why, createdAt, startedAt, now, now, owner, outputKeys, functionUid);
     }
 }

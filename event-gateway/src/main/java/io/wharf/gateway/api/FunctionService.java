@@ -68,16 +68,17 @@ public class FunctionService {
             throw new ApiException(409, "Conflict", "a function named '" + requested.name() + "' already exists");
         }
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
-        FunctionDefinition fn = requested.managedBy(user, token, randomHex(8)).sealed(cipher);
+        FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid()).sealed(cipher);
         buckets.claimFor(fn, user);
         storage.apply(fn, null, with(fn, store.list()));
-        grants.issue(fn);
         try {
             store.create(fn);
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "a function named '" + fn.name() + "' already exists");
         }
         registry.remember(fn);
+        // only the creator that won the name gets keys for it (a failure here is repaired by the StorageReconciler)
+        grants.issue(fn);
         users.refresh(users.affectedBy(fn, null));
         LOG.infof("function=%s created by %s", fn.name(), user);
         return fn;
@@ -98,34 +99,37 @@ public class FunctionService {
         String token = requested.token() == null || requested.token().isBlank()
                 ? current.value().token()
                 : requested.token();
-        String uid = current.value().uid() != null ? current.value().uid() : randomHex(8);
+        String uid = current.value().uid() != null ? current.value().uid() : FunctionStorage.newUid();
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
                 .managedBy(current.value().owner(), token, uid)
                 .sealed(cipher);
         buckets.claimFor(fn, current.value().owner());
         storage.apply(fn, current.value(), with(fn, store.list()));
-        grants.issue(fn);
         try {
             store.update(fn, current.revision());
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "function '" + fn.name() + "' changed meanwhile; read it again");
         }
         registry.remember(fn);
+        grants.issue(fn);
         users.refresh(users.affectedBy(fn, current.value()));
         LOG.infof("function=%s updated by %s", fn.name(), user);
         return fn;
     }
 
-    /** Deletes a function with everything it left: queued work, executions, logs, dead letters, storage rules. */
+    /**
+     * Deletes a function with everything it left: storage keys, queued work, executions, logs, dead letters, storage
+     * rules. The definition goes last, so a delete that fails half way can be repeated.
+     */
     public void delete(String name, String user) {
         Versioned<FunctionDefinition> current = owned(name, user);
         List<FunctionDefinition> remaining = new ArrayList<>(store.list());
         remaining.removeIf(f -> f.name().equals(name));
         storage.remove(current.value(), remaining);
-        store.delete(name);
-        registry.forget(name);
         grants.revoke(name);
         removal.removeTracesOf(name);
+        store.delete(name);
+        registry.forget(name);
         users.refresh(users.affectedBy(current.value(), null));
         LOG.infof("function=%s deleted by %s", name, user);
     }

@@ -72,7 +72,7 @@ public class HttpFailures {
     public static void unauthorized(RoutingContext context) {
         context.response().putHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
         respond(context, new Problem("Unauthorized", 401, "authentication required: a user's credentials "
-                + "(basic, or an OpenID Connect bearer token), or for /job and /run the function's token", null));
+                + "(basic, or an OpenID Connect bearer token), or for /job the function's token", null));
     }
 
     private static void respond(RoutingContext context, Problem problem) {

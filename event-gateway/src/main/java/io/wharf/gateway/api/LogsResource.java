@@ -22,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionState;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.gateway.security.Caller;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
@@ -51,9 +52,9 @@ public class LogsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Jobs list(@PathParam("name") String name) {
-        functions.visible(name, user());
+        String uid = functions.visible(name, user()).value().uid();
         Map<String, JobInfo> jobs = new LinkedHashMap<>();
-        executions.list(name).forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
+        executions.list(name).stream().filter(e -> e.belongsTo(uid)).forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
         return new Jobs(jobs);
     }
 
@@ -61,8 +62,7 @@ public class LogsResource {
     @Path("/{execution}")
     @Produces(MediaType.TEXT_PLAIN)
     public Response log(@PathParam("name") String name, @PathParam("execution") String execution) {
-        functions.visible(name, user());
-        ExecutionRecord record = execution(name, execution);
+        ExecutionRecord record = execution(functions.visible(name, user()).value(), execution);
         byte[] log = logs.get(record.id()).orElse(new byte[0]);
         return Response.ok(log, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
                 .header("Wharf-Execution-State", record.state().name())
@@ -72,8 +72,7 @@ public class LogsResource {
     @DELETE
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
-        functions.owned(name, user());
-        ExecutionRecord record = execution(name, execution);
+        ExecutionRecord record = execution(functions.owned(name, user()).value(), execution);
         if (!record.state().isTerminal()) {
             throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
         }
@@ -84,21 +83,25 @@ public class LogsResource {
     /** Removes finished executions: only succeeded ones unless {@code all=true} (OSCAR's semantics). */
     @DELETE
     public Response deleteAll(@PathParam("name") String name, @QueryParam("all") @DefaultValue("false") boolean all) {
-        functions.owned(name, user());
+        String uid = functions.owned(name, user()).value().uid();
         List<ExecutionRecord> finished = executions.list(name)
                 .stream()
+                .filter(e -> e.belongsTo(uid))
                 .filter(e -> e.state() == ExecutionState.SUCCEEDED || (all && e.state().isTerminal()))
                 .toList();
         finished.forEach(this::remove);
         return Response.noContent().build();
     }
 
-    private ExecutionRecord execution(String name, String execution) {
+    /** The execution of this function (not of an earlier one of the same name), or 404. */
+    private ExecutionRecord execution(FunctionDefinition fn, String execution) {
+        String name = fn.name();
         if (!EXECUTION_ID.matcher(execution).matches() || !execution.startsWith(name + "-")) {
             throw ApiException.notFound("no execution '" + execution + "' of function '" + name + "'");
         }
         return executions.get(name, execution)
                 .map(v -> v.value())
+                .filter(e -> e.belongsTo(fn.uid()))
                 .orElseThrow(
                         () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
     }

@@ -59,6 +59,14 @@ public class OidcTokenVerifier implements IdentityProvider<OidcTokenRequest> {
         this.operators = operators;
     }
 
+    /** Without an audience, a token the issuer minted for any other service is good here too: say so at start. */
+    void warnWithoutAudience(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        if (config.issuer().isPresent() && config.audience().isEmpty()) {
+            LOG.warnf("wharf.gateway.oidc.audience is not set: any token %s issued, for any client, is accepted; set "
+                    + "it to this platform's client id", config.issuer().get());
+        }
+    }
+
     @Override
     public Class<OidcTokenRequest> getRequestType() {
         return OidcTokenRequest.class;

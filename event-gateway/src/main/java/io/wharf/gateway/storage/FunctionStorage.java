@@ -1,5 +1,7 @@
 package io.wharf.gateway.storage;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -8,6 +10,7 @@ import io.nats.client.Connection;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.contracts.storage.StorageCredentials;
+import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.CredentialStore;
 import io.wharf.jetstream.Versioned;
 
@@ -44,31 +47,56 @@ public class FunctionStorage {
             return;
         }
         String parent = users.credentialsOf(fn.owner()).accessKey();
-        var existing = grants.get(fn.name());
-        StorageCredentials grant;
-        if (existing.isPresent() && fn.uid().equals(existing.get().value().uid())) {
-            grant = existing.get().value();
-        } else {
-            existing.ifPresent(old -> iam.deleteServiceAccount(old.value().accessKey()));
-            StorageCredentials fresh = new StorageCredentials(fn.name(), fn.uid(), UserStorage.Keys.accessKey(), null);
-            grant = fresh.withSecretKey(cipher.seal(UserStorage.Keys.secretKey(), fresh.sealingContext()));
-            if (existing.isPresent()) {
-                grants.update(grant, existing.get().revision());
-            } else {
-                grants.create(grant);
-            }
-        }
+        StorageCredentials grant = grantOf(fn);
         iam.putServiceAccount(parent, grant.accessKey(), cipher.open(grant.secretKey(), grant.sealingContext()),
                 StoragePolicies.function(fn));
         LOG.debugf("function=%s storage credentials %s", fn.name(), grant.accessKey());
     }
 
+    /** The stored keys of this incarnation of the function, created (replacing an earlier one's) when missing. */
+    private StorageCredentials grantOf(FunctionDefinition fn) {
+        Optional<Versioned<StorageCredentials>> existing = grants.get(fn.name());
+        if (existing.isPresent() && fn.uid().equals(existing.get().value().uid())) {
+            return existing.get().value();
+        }
+        existing.ifPresent(old -> iam.deleteServiceAccount(old.value().accessKey()));
+        StorageCredentials fresh = new StorageCredentials(fn.name(), fn.uid(), UserStorage.Keys.accessKey(), null);
+        StorageCredentials grant = fresh.withSecretKey(cipher.seal(UserStorage.Keys.secretKey(),
+                fresh.sealingContext()));
+        try {
+            if (existing.isPresent()) {
+                grants.update(grant, existing.get().revision());
+            } else {
+                grants.create(grant);
+            }
+            return grant;
+        } catch (ConflictException raced) {
+            // issued at the same moment elsewhere (the reconciler, another gateway): theirs is as good
+            return grants.get(fn.name())
+                    .map(Versioned::value)
+                    .filter(g -> fn.uid().equals(g.uid()))
+                    .orElseThrow(() -> raced);
+        }
+    }
+
     /** Deletes the function's credentials, in MinIO and in the store. */
     public void revoke(String function) {
-        grants.get(function).map(Versioned::value).ifPresent(grant -> {
-            iam.deleteServiceAccount(grant.accessKey());
+        grants.get(function).map(Versioned::value).ifPresent(grant -> revoke(function, grant.uid()));
+    }
+
+    /** Deletes the function's credentials if they are still those of {@code uid}. */
+    void revoke(String function, String uid) {
+        grants.get(function).filter(v -> java.util.Objects.equals(v.value().uid(), uid)).ifPresent(v -> {
+            iam.deleteServiceAccount(v.value().accessKey());
             grants.delete(function);
         });
+    }
+
+    /** A new function uid: 16 hexadecimal digits. */
+    public static String newUid() {
+        byte[] random = new byte[8];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 
     /** Whether the function has credentials of its current incarnation. */

@@ -59,9 +59,28 @@ public class MinioIam {
         });
     }
 
-    /** Removes the service account; one already gone is not an error. */
+    /** The access keys of the service accounts under a user. */
+    public java.util.List<String> serviceAccountsOf(String parent) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        call("list the service accounts of " + parent, () -> {
+            var accounts = admin.listServiceAccount(parent).accounts();
+            if (accounts != null) {
+                accounts.forEach(a -> keys.add(a.accessKey()));
+            }
+        });
+        return keys;
+    }
+
+    /** Removes the service account; one already gone (or never created) is not an error. */
     public void deleteServiceAccount(String accessKey) {
-        call("delete the service account " + accessKey, () -> admin.deleteServiceAccount(accessKey));
+        call("delete the service account " + accessKey, () -> {
+            try {
+                admin.getServiceAccountInfo(accessKey);
+            } catch (IOException | RuntimeException absent) {
+                return;
+            }
+            admin.deleteServiceAccount(accessKey);
+        });
     }
 
     private interface AdminCall {

@@ -179,7 +179,8 @@ public class ExecutionHandler {
         Optional<Versioned<ExecutionRecord>> existing = executions.get(function, executionId);
         if (existing.isEmpty()) {
             ExecutionRecord queued = ExecutionRecord.queued(executionId, function, envelope.id(), envelope.type(),
-                    envelope.isInvocation() ? null : envelope.data().key(), instanceId, now);
+                    envelope.isInvocation() ? null : envelope.data().key(), instanceId, now)
+                    .ofFunction(envelope.wharffunctionuid());
             try {
                 long revision = executions.create(queued);
                 publisher.publishExecution(queued);
