@@ -34,7 +34,8 @@ class DeliveryGuaranteesTest {
     @BeforeAll
     static void start(@TempDir Path dir) {
         platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", "container",
-                "wharf.dispatcher.ack-wait", "3S", "wharf.dispatcher.concurrency", "2"));
+                "wharf.dispatcher.ack-wait", "3S", "wharf.dispatcher.concurrency", "2",
+                "wharf.dispatcher.retry-backoff", "500MS", "wharf.dispatcher.max-deliver", "3"));
     }
 
     @AfterAll
@@ -153,6 +154,29 @@ class DeliveryGuaranteesTest {
         assertThat(new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                 .as("the killed container is removed")
                 .isEmpty();
+    }
+
+    @Test
+    void shouldRetryAnEngineThatCannotStartTheScriptAndNeverCallItTheScriptsExitCode() throws Exception {
+        String yaml = "name: no-image\nimage: localhost/wharf-no-such-image:1\nscript: echo never\n";
+        assertThat(platform.post("/system/services", "application/yaml", yaml).statusCode()).isEqualTo(201);
+        deploy("exits-127", "no-such-command-anywhere");
+
+        assertThat(platform.post("/job/no-image", "text/plain", "x").statusCode()).isEqualTo(201);
+        assertThat(platform.post("/job/exits-127", "text/plain", "x").statusCode()).isEqualTo(201);
+
+        // podman's 125 (no such image) is the platform's failure: retried, then dead-lettered with that reason
+        JsonNode engine = awaitFinished("no-image");
+        assertThat(engine.path("status").asText()).isEqualTo("Failed");
+        assertThat(engine.path("reason").asText()).contains("could not start the script (exit 125")
+                .contains("gave up after 3 failures");
+        assertThat(engine.has("exit_code")).isFalse();
+        assertThat(engine.path("attempt").asInt()).isEqualTo(3);
+        // the shell's 127 (a command the script names is missing) is the script's own: final at once
+        JsonNode script = awaitFinished("exits-127");
+        assertThat(script.path("status").asText()).isEqualTo("Failed");
+        assertThat(script.path("exit_code").asInt()).isEqualTo(127);
+        assertThat(script.path("attempt").asInt()).isEqualTo(1);
     }
 
     /** The only execution of a function, once it has finished. */

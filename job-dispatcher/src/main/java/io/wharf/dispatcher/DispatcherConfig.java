@@ -79,7 +79,10 @@ public interface DispatcherConfig {
         @WithDefault("512Mi")
         String defaultMemory();
 
-        /** Deliveries of one envelope before it is dead-lettered (platform failures only; a failing script is final). */
+        /**
+         * Failures of the platform one execution may meet before it is dead-lettered (outages do not count; a
+         * failing script is final at once).
+         */
         @WithDefault("5")
         int maxDeliver();
 
@@ -90,6 +93,13 @@ public interface DispatcherConfig {
         /** Delays before the 1st, 2nd, ... retry after a platform failure; the last one repeats. */
         @WithDefault("2S,10S,30S")
         List<Duration> retryBackoff();
+
+        /**
+         * How long an execution waits before trying again while storage, NATS or the engine is unavailable. Outages
+         * do not count towards {@code max-deliver}: the execution waits as long as the outage lasts.
+         */
+        @WithDefault("15S")
+        Duration outageRetry();
 
         /**
          * How much a script may write into its workspace (and into any one file): the run is killed past it. Its

@@ -154,7 +154,7 @@ class DispatcherTest {
 
         ExecutionRecord done = awaitFinal("missing-input", envelope);
         assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
-        assertThat(done.reason()).startsWith("gave up after 3 deliveries");
+        assertThat(done.reason()).startsWith("gave up after 3 failures");
         assertThat(done.attempt()).isEqualTo(3);
         assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("missing-input")))
                 .singleElement()
@@ -270,6 +270,33 @@ class DispatcherTest {
                         .body(containsString("wharf_executions_cancelled_total{function=\"doomed\"} 1.0")));
         assertThat(Buckets.list(minio(), "doomed-bucket", "out/")).isEmpty();
         assertThat(executions.get("doomed", id)).isEmpty();
+    }
+
+    @Test
+    void shouldWaitForStorageToComeBackWithoutUsingUpItsRetries() throws Exception {
+        deploy("patient", "patient-bucket", "wc -c < \"$INPUT_FILE_PATH\" | tr -d ' ' > \"$TMP_OUTPUT_DIR/size.txt\"\n",
+                null);
+        Buckets.put(minio(), "patient-bucket", "in/a.txt", "abc");
+        Envelope envelope;
+        String id;
+        WharfTestResource.minio().stop();
+        try {
+            envelope = publishObject("patient", "patient-bucket", "in/a.txt");
+            id = EnvelopeIds.executionId("patient", envelope.id());
+            // twice as many deliveries as max-deliver (3) allows failures, and still waiting, nothing dead-lettered
+            ExecutionRecord waiting = await().atMost(WAIT)
+                    .until(() -> executions.get("patient", id).map(v -> v.value()).orElse(null),
+                            r -> r != null && r.attempt() > 6);
+            assertThat(waiting.state()).isNotIn(ExecutionState.FAILED, ExecutionState.SUCCEEDED);
+            assertThat(waiting.failures()).isZero();
+            assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("patient"))).isEmpty();
+        } finally {
+            WharfTestResource.minio().start();
+        }
+
+        ExecutionRecord done = awaitFinal("patient", envelope);
+        assertThat(done.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(Buckets.read(minio(), "patient-bucket", "out/size.txt").strip()).isEqualTo("3");
     }
 
     private Envelope publisher(Envelope envelope) {

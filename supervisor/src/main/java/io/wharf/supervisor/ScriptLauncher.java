@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public final class ScriptLauncher {
 
-    /** The launcher: {@code $0} is the variables file, {@code $1} the script; both paths are the platform's. */
-    static final String LAUNCHER = ". \"$0\" && exec /bin/sh \"$1\"";
+    /**
+     * The launcher: {@code $0} is the variables file, {@code $1} the script, {@code $2} the marker it creates just
+     * before the script starts ({@link Workspace#startedFile()}); all three paths are the platform's.
+     */
+    static final String LAUNCHER = ". \"$0\" && : > \"$2\" && exec /bin/sh \"$1\"";
 
     private ScriptLauncher() {
     }
@@ -36,7 +39,7 @@ public final class ScriptLauncher {
 
     /** The arguments of {@code /bin/sh} in {@link #command}: for a container whose entrypoint is {@code /bin/sh}. */
     public static List<String> shellArguments(Workspace.ScriptPaths paths) {
-        return List.of("-c", LAUNCHER, paths.environmentFile(), paths.scriptFile());
+        return List.of("-c", LAUNCHER, paths.environmentFile(), paths.scriptFile(), paths.startedFile());
     }
 
     /**

@@ -129,6 +129,19 @@ public record Workspace(Path root) {
         return sandbox().resolve("environment.sh");
     }
 
+    /**
+     * Created by the launcher inside the sandbox just before the script starts: an exit code without it is the
+     * engine's (image missing, engine fault), never the script's.
+     */
+    public Path startedFile() {
+        return sandbox().resolve(".wharf-started");
+    }
+
+    /** Whether the launcher got as far as starting the script. */
+    public boolean scriptStarted() {
+        return Files.exists(startedFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** The paths as the script sees them when it runs on this machine. */
     public ScriptPaths hostView() {
         return new ScriptPaths(sandbox().toString());
@@ -181,6 +194,10 @@ public record Workspace(Path root) {
 
         public String environmentFile() {
             return root + "/environment.sh";
+        }
+
+        public String startedFile() {
+            return root + "/.wharf-started";
         }
     }
 }

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param outputs the keys the outputs were uploaded to, as {@code <bucket>/<key>}
  * @param functionUid the uid of the function the execution belongs to: a function deleted and created again under
  *        the same name is another function, and does not see this execution
+ * @param failures failures of the platform that count towards dead-lettering (an outage of storage or of the engine
+ *        does not count: the execution waits for it to end)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionRecord(
@@ -43,7 +45,8 @@ public record ExecutionRecord(
         Instant heartbeatAt,
         String owner,
         List<String> outputs,
-        String functionUid) {
+        String functionUid,
+        int failures) {
 
     public ExecutionRecord {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -52,13 +55,13 @@ public record ExecutionRecord(
     public static ExecutionRecord queued(String id, String function, String eventId, String eventType,
             String inputKey, String owner, Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, 1, null, null,
-                now, null, null, now, owner, List.of(), null);
+                now, null, null, now, owner, List.of(), null, 0);
     }
 
     /** The same record, of the function with this uid. */
     public ExecutionRecord ofFunction(String uid) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
-                createdAt, startedAt, finishedAt, heartbeatAt, owner, outputs, uid);
+                createdAt, startedAt, finishedAt, heartbeatAt, owner, outputs, uid, failures);
     }
 
     /** Whether the execution belongs to the function with this uid (records from before uids belong to any). */
@@ -68,12 +71,12 @@ public record ExecutionRecord(
 
     public ExecutionRecord running(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.RUNNING, attempt, null,
-                null, createdAt, now, null, now, owner, List.of(), functionUid);
+                null, createdAt, now, null, now, owner, List.of(), functionUid, failures);
     }
 
     public ExecutionRecord heartbeat(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
-                createdAt, startedAt, finishedAt, now, owner, outputs, functionUid);
+                createdAt, startedAt, finishedAt, now, owner, outputs, functionUid, failures);
     }
 
     /**
@@ -82,22 +85,26 @@ public record ExecutionRecord(
      */
     public ExecutionRecord claimedBy(String newOwner, Instant now, String why) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
-                null, why, createdAt, null, null, now, newOwner, List.of(), functionUid);
+                null, why, createdAt, null, null, now, newOwner, List.of(), functionUid, failures);
     }
 
-    /** Back to the queue with no owner after a failure of the platform (not of the script), to be retried. */
-    public ExecutionRecord released(Instant now, String why) {
+    /**
+     * Back to the queue with no owner after a failure of the platform (not of the script), to be retried.
+     *
+     * @param counted whether the failure counts towards dead-lettering (an outage does not)
+     */
+    public ExecutionRecord released(Instant now, String why, boolean counted) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
-                why, createdAt, null, null, now, null, List.of(), functionUid);
+                why, createdAt, null, null, now, null, List.of(), functionUid, counted ? failures + 1 : failures);
     }
 
     public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.SUCCEEDED, attempt,
-                code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid);
+                code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures);
     }
 
     public ExecutionRecord failed(Instant now, Integer code, String why, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.FAILED, attempt, code,
-                why, createdAt, startedAt, now, now, owner, outputKeys, functionUid);
+                why, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures);
     }
 }

@@ -246,6 +246,10 @@ public class ExecutionHandler {
                 message.ack();
                 return;
             }
+            if (!result.timedOut() && result.limitExceeded() == null && result.exitCode() != 0
+                    && !ws.scriptStarted()) {
+                throw new EngineFailure(result.exitCode(), executor.kind());
+            }
             List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws) : List.of();
             String reason = result.limitExceeded() != null
                     ? "was killed: it " + result.limitExceeded()
@@ -271,32 +275,46 @@ public class ExecutionHandler {
             LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO);
+            release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO, false);
         } catch (IOException | RuntimeException e) {
             platformFailure(fn.name(), execution, ws, message, e, duration);
         }
     }
 
+    /**
+     * A failure of the platform, not of the script. An outage (storage, NATS or the engine unavailable) waits for the
+     * platform to come back, as long as it takes; any other failure counts, and the execution is dead-lettered when
+     * {@code max-deliver} of them have happened.
+     */
     private void platformFailure(String function, TrackedExecution execution, Workspace ws, Message message,
             Exception e, Timer.Sample duration) {
-        long delivered = message.metaData().deliveredCount();
         String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (delivered < config.maxDeliver()) {
+        boolean outage = Outages.isOutage(e) || e instanceof EngineFailure && !executor.available();
+        if (outage) {
+            LOG.warnf("function=%s executionId=%s waits for the platform (%s); retrying in %s", function,
+                    execution.current().id(), reason, config.outageRetry());
+            meters.counter("wharf.executions.outages", "function", function).increment();
+            release(function, execution, message, "waiting for the platform: " + reason, config.outageRetry(),
+                    false);
+            return;
+        }
+        int failures = execution.current().failures() + 1;
+        if (failures < config.maxDeliver()) {
             List<Duration> backoff = config.retryBackoff();
-            Duration delay = backoff.get((int) Math.min(delivered - 1, backoff.size() - 1));
-            LOG.warnf(e, "function=%s executionId=%s platform failure (delivery %d/%d), retrying in %s: %s", function,
-                    execution.current().id(), delivered, config.maxDeliver(), delay, reason);
-            release(function, execution, message, reason, delay);
+            Duration delay = backoff.get(Math.min(failures - 1, backoff.size() - 1));
+            LOG.warnf(e, "function=%s executionId=%s platform failure %d/%d, retrying in %s: %s", function,
+                    execution.current().id(), failures, config.maxDeliver(), delay, reason);
+            release(function, execution, message, reason, delay, true);
         } else {
             failPermanently(function, execution, ws, message, "execution-failed",
-                    "gave up after " + delivered + " deliveries: " + reason, duration);
+                    "gave up after " + failures + " failures: " + reason, duration);
         }
     }
 
     private void release(String function, TrackedExecution execution, Message message, String reason,
-            Duration delay) {
+            Duration delay, boolean counted) {
         try {
-            publisher.publishExecution(execution.update(r -> r.released(Instant.now(), reason)));
+            publisher.publishExecution(execution.update(r -> r.released(Instant.now(), reason, counted)));
         } catch (RuntimeException e) {
             LOG.warnf("function=%s executionId=%s cannot release the record: %s", function, execution.current().id(),
                     e.getMessage());

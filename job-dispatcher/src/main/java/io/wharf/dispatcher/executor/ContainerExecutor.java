@@ -72,6 +72,21 @@ public final class ContainerExecutor implements ScriptExecutor {
     }
 
     @Override
+    public boolean available() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            return ProcessRunner.run(List.of(config.engine(), "version"), engineEnvironment, tmp,
+                    ENGINE_COMMAND_TIMEOUT, tmp.resolve("wharf-engine-check.log"), () -> {
+                    }).succeeded();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
     public RunResult run(ExecutionRequest request) throws IOException, InterruptedException {
         String image = request.function().image();
         if (!ImageReferences.isValid(image)) {

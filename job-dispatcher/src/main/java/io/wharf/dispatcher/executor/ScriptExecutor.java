@@ -28,4 +28,9 @@ public interface ScriptExecutor {
 
     /** For logs and the capacity report. */
     String kind();
+
+    /** Whether the executor can run anything now (a container engine that answers); an outage when not. */
+    default boolean available() {
+        return true;
+    }
 }

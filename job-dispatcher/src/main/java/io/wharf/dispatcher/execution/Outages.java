@@ -1,0 +1,48 @@
+package io.wharf.dispatcher.execution;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Set;
+
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.ServerException;
+import io.wharf.jetstream.StoreException;
+import io.wharf.supervisor.EndpointGuard;
+
+/**
+ * Tells an outage (storage, NATS or the engine unavailable for a while) from a failure that says something about
+ * the execution. An outage does not use up an execution's retries: it waits for the platform to come back.
+ */
+final class Outages {
+
+    /** S3 error codes that mean "the server cannot serve now", not "this request is wrong". */
+    private static final Set<String> UNAVAILABLE = Set.of("ServiceUnavailable", "SlowDown", "InternalError",
+            "XMinioServerNotInitialized", "XMinioStorageFull", "RequestTimeout");
+
+    private Outages() {
+    }
+
+    static boolean isOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EndpointGuard.ForbiddenEndpointException) {
+                return false;
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof SocketTimeoutException || t instanceof UnknownHostException
+                    || t instanceof ServerException || t instanceof StoreException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof ErrorResponseException e && e.errorResponse() != null
+                    && UNAVAILABLE.contains(e.errorResponse().code())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
