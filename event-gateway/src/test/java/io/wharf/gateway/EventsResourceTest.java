@@ -88,6 +88,26 @@ class EventsResourceTest {
     }
 
     @Test
+    void shouldAnnounceAnOutputAnExecutionWroteTwiceOnlyOnce() {
+        Api.create("downstream-fn", "chain-bucket");
+
+        // an upstream execution delivered, failed before it could record that, ran again and delivered again:
+        // another upload of the key (another sequencer, maybe other bytes), by the same execution
+        webhook(Notifications.minioOutput("chain-bucket", "in/result.txt", "AAA1", "etag-one",
+                "upstream-0123456789abcdef"))
+                .body("accepted", equalTo(1));
+        webhook(Notifications.minioOutput("chain-bucket", "in/result.txt", "AAA2", "etag-two",
+                "upstream-0123456789abcdef"))
+                .body("duplicates", equalTo(1));
+        // another execution writing the same key is another event
+        webhook(Notifications.minioOutput("chain-bucket", "in/result.txt", "AAA3", "etag-one",
+                "upstream-fedcba9876543210"))
+                .body("accepted", equalTo(1));
+
+        assertThat(Streams.count(connection, Names.EVENTS_STREAM, Names.eventsSubject("downstream-fn"))).isEqualTo(2);
+    }
+
+    @Test
     void shouldDeadLetterAnUnsafeKeyAndAnUnwatchedBucketWithTheirReasons() {
         Api.create("unsafe-fn", "unsafe-bucket");
 
@@ -147,6 +167,34 @@ class EventsResourceTest {
                             assertThat(e.subject()).isEqualTo("in/sub dir/real file.txt");
                             assertThat(e.data().size()).isEqualTo(content.length);
                         }));
+    }
+
+    @Test
+    void shouldRecogniseTheProducerInMiniosOwnNotificationOfAnOutput() throws Exception {
+        Api.create("real-chain", "real-chain-bucket");
+
+        for (String content : List.of("first delivery", "the re-run's delivery")) {
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            ServicesResourceTest.minio()
+                    .putObject(PutObjectArgs.builder()
+                            .bucket("real-chain-bucket")
+                            .object("in/result.txt")
+                            .userMetadata(java.util.Map.of("wharf-execution", "upstream-00000000000000aa"))
+                            .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                            .build());
+        }
+        byte[] other = "a user's upload".getBytes(StandardCharsets.UTF_8);
+        ServicesResourceTest.minio()
+                .putObject(PutObjectArgs.builder()
+                        .bucket("real-chain-bucket")
+                        .object("in/marker.txt")
+                        .stream(new ByteArrayInputStream(other), other.length, -1)
+                        .build());
+
+        // the user's upload comes after both deliveries: once it is here, both were announced
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> envelopes("real-chain").stream().anyMatch(e -> e.subject().equals("in/marker.txt")));
+        assertThat(envelopes("real-chain")).filteredOn(e -> e.subject().equals("in/result.txt")).hasSize(1);
     }
 
     private ValidatableResponse webhook(String body) {

@@ -9,6 +9,15 @@ final class Notifications {
     private Notifications() {
     }
 
+    /** A notification of an object a Wharf execution wrote (its user metadata names the execution). */
+    static String minioOutput(String bucket, String key, String sequencer, String etag, String execution) {
+        return minio("s3:ObjectCreated:Put", bucket, key, sequencer)
+                .replace("\"eTag\":\"9b2cf535f27731c974343645a3985328\"", "\"eTag\":\"" + etag + "\"")
+                .replace("\"contentType\":\"text/plain\"",
+                        "\"contentType\":\"text/plain\",\"userMetadata\":{\"X-Amz-Meta-Wharf-Execution\":\"" + execution
+                                + "\",\"content-type\":\"text/plain\"}");
+    }
+
     static String minio(String eventName, String bucket, String key, String sequencer) {
         String escaped = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
         return """

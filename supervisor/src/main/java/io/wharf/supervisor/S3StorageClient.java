@@ -52,13 +52,15 @@ public final class S3StorageClient implements StorageClient {
     }
 
     @Override
-    public void upload(String bucket, String key, Path source) throws IOException {
+    public void upload(String bucket, String key, Path source, java.util.Map<String, String> metadata)
+            throws IOException {
         String contentType = Files.probeContentType(source);
         try {
             UploadObjectArgs.Builder args = UploadObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
-                    .filename(source.toString());
+                    .filename(source.toString())
+                    .userMetadata(metadata);
             if (contentType != null) {
                 args.contentType(contentType);
             }

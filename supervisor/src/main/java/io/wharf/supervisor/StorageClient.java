@@ -9,6 +9,10 @@ public interface StorageClient {
     /** Downloads an object into a file that must not exist yet. */
     void download(String bucket, String key, Path target) throws IOException;
 
-    /** Uploads a file, replacing any object with that key. */
-    void upload(String bucket, String key, Path source) throws IOException;
+    /**
+     * Uploads a file, replacing any object with that key.
+     *
+     * @param metadata user metadata stored with the object ({@code x-amz-meta-<name>})
+     */
+    void upload(String bucket, String key, Path source, java.util.Map<String, String> metadata) throws IOException;
 }

@@ -28,6 +28,13 @@ import io.wharf.contracts.function.StorageIO;
  */
 public final class Supervisor {
 
+    /**
+     * User metadata naming the execution that wrote an output ({@code x-amz-meta-wharf-execution}): a re-run of that
+     * execution that writes the same key again announces the same event, which the downstream function's intake
+     * recognises as a duplicate, so a chain never runs twice.
+     */
+    public static final String PRODUCER_METADATA = "wharf-execution";
+
     /** The input file of an invocation, which has no object key to take a name from. */
     public static final String INVOCATION_INPUT = "input";
     /** {@code EVENT} is passed inline only up to this size; {@code EVENT_PATH} always has the whole envelope. */
@@ -94,7 +101,7 @@ public final class Supervisor {
      *
      * @return the uploaded objects, as {@code <bucket>/<key>}
      */
-    public List<String> deliver(FunctionDefinition fn, Workspace ws) throws IOException {
+    public List<String> deliver(FunctionDefinition fn, Workspace ws, String executionId) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(ws.outputDir())) {
             files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
@@ -108,7 +115,7 @@ public final class Supervisor {
                 }
                 String relative = ws.outputDir().relativize(file).toString().replace('\\', '/');
                 String key = out.keyPrefix().isEmpty() ? relative : out.keyPrefix() + "/" + relative;
-                client.upload(out.bucket(), key, file);
+                client.upload(out.bucket(), key, file, Map.of(PRODUCER_METADATA, executionId));
                 delivered.add(out.bucket() + "/" + key);
             }
         }

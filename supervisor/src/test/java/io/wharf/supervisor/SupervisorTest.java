@@ -115,12 +115,16 @@ class SupervisorTest {
                 - {storage_provider: minio.default, path: other}
                 """);
 
-        List<String> delivered = supervisor.deliver(fn, ws);
+        List<String> delivered = supervisor.deliver(fn, ws, "fn-0123456789abcdef");
 
         assertThat(delivered).containsExactlyInAnyOrder("outbox/results/result.txt",
                 "outbox/results/sub dir/deep é.txt",
                 "other/debug.log", "other/result.txt", "other/sub dir/deep é.txt");
         assertThat(Buckets.read(client, "outbox", "results/sub dir/deep é.txt")).isEqualTo("deep");
+        assertThat(client.statObject(io.minio.StatObjectArgs.builder()
+                .bucket("outbox")
+                .object("results/result.txt")
+                .build()).userMetadata()).containsEntry(Supervisor.PRODUCER_METADATA, "fn-0123456789abcdef");
     }
 
     @Test

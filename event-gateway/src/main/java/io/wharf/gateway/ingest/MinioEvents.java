@@ -107,7 +107,22 @@ public final class MinioEvents {
         return new ObjectEvent(eventName, bucket, key,
                 object.hasNonNull("size") ? object.get("size").asLong() : null,
                 text(object, "eTag"), text(object, "contentType"), text(object, "sequencer"),
-                time(record.path("eventTime").asText(null)), notification);
+                time(record.path("eventTime").asText(null)), notification, producer(object.path("userMetadata")));
+    }
+
+    /** The execution that wrote the object ({@code x-amz-meta-wharf-execution}, in whatever case MinIO sends it). */
+    private static String producer(JsonNode metadata) {
+        if (!metadata.isObject()) {
+            return null;
+        }
+        for (var fields = metadata.fields(); fields.hasNext();) {
+            var field = fields.next();
+            if (field.getKey().equalsIgnoreCase("x-amz-meta-wharf-execution") && field.getValue().isTextual()) {
+                String value = field.getValue().asText();
+                return value.length() <= 256 ? value : null;
+            }
+        }
+        return null;
     }
 
     private static String text(JsonNode node, String field) {

@@ -26,10 +26,18 @@ public record ObjectEvent(
         String contentType,
         String sequencer,
         Instant time,
-        JsonNode notification) {
+        JsonNode notification,
+        String producer) {
 
-    /** What tells this version of the object from another one of the same key. */
+    /**
+     * What tells this version of the object from another one of the same key. An output of a Wharf execution is
+     * the same event however often that execution writes it (a re-run after a failure after delivery), so the next
+     * function of a chain runs once.
+     */
     public String version() {
+        if (producer != null && !producer.isBlank()) {
+            return "produced-by:" + producer;
+        }
         if (sequencer != null && !sequencer.isBlank()) {
             return "seq:" + sequencer;
         }

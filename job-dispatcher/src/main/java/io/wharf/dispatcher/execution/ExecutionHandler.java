@@ -250,7 +250,7 @@ public class ExecutionHandler {
                     && !ws.scriptStarted()) {
                 throw new EngineFailure(result.exitCode(), executor.kind());
             }
-            List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws) : List.of();
+            List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws, id) : List.of();
             String reason = result.limitExceeded() != null
                     ? "was killed: it " + result.limitExceeded()
                     : result.timedOut()

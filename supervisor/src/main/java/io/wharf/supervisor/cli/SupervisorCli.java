@@ -65,7 +65,8 @@ public final class SupervisorCli {
                 case "fetch" -> fetch(supervisor, envelope, fn, options.get("--workspace"));
                 case "run" -> runScript(envelope, fn, ws, options.getOrDefault("--timeout", "300"));
                 case "deliver" -> {
-                    supervisor.deliver(fn, ws).forEach(System.out::println);
+                    supervisor.deliver(fn, ws, EnvelopeIds.executionId(fn.name(), envelope.id()))
+                            .forEach(System.out::println);
                     yield 0;
                 }
                 default -> {
