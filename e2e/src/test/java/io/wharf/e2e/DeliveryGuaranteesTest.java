@@ -68,6 +68,28 @@ class DeliveryGuaranteesTest {
     }
 
     @Test
+    void shouldStopItsContainersAndHandThemBackWhenTheDispatcherStopsGracefully() throws Exception {
+        deploy("graceful", "sleep 30\necho done > \"$TMP_OUTPUT_DIR/done.txt\"");
+        assertThat(platform.post("/job/graceful", "text/plain", "x").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses("graceful").contains("Running"));
+
+        platform.stopDispatcher();
+
+        assertThat(containers("graceful")).as("no container outlives the dispatcher that started it").isEmpty();
+        platform.startDispatcher();
+        JsonNode jobs = awaitJobs("graceful", 1);
+        assertThat(jobs.elements().next().path("attempt").asInt()).isEqualTo(2);
+        assertThat(Buckets.list(platform.minio(), "graceful", "out/")).containsExactly("out/done.txt");
+    }
+
+    /** The containers, running or not, of a function's executions. */
+    private static String containers(String function) throws Exception {
+        Process ps = new ProcessBuilder("podman", "ps", "--all", "--quiet", "--filter",
+                "label=wharf.io/function=" + function).redirectErrorStream(true).start();
+        return new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
     void shouldLoseNothingAndRunNothingTwiceWhenTheDispatcherIsKilledMidRun() throws Exception {
         deploy("crash",
                 "sleep 2\nwc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$(basename \"$INPUT_FILE_PATH\").size\"");

@@ -86,6 +86,11 @@ final class Platform implements AutoCloseable {
         dispatcher = startService("dispatcher", "job-dispatcher", FreePorts.next(), settings);
     }
 
+    /** Stops the dispatcher as an operator does (SIGTERM), and waits for it to end. */
+    void stopDispatcher() {
+        dispatcher.stop();
+    }
+
     /** Kills the dispatcher at once, as a crash would. */
     void killDispatcher() {
         dispatcher.kill();

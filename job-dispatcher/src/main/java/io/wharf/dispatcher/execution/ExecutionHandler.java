@@ -274,8 +274,12 @@ public class ExecutionHandler {
         } catch (ConflictException e) {
             LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the dispatcher is stopping: its script must not outlive it (a container would keep running, orphaned,
+            // and its retry collide with it), so it is stopped before the execution is handed back
+            Thread.interrupted();
+            executor.cleanUp(id);
             release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO, false);
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             platformFailure(fn.name(), execution, ws, message, e, duration);
         }

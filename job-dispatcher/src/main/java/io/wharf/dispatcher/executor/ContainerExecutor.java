@@ -145,7 +145,11 @@ public final class ContainerExecutor implements ScriptExecutor {
     public void cleanUp(String executionId) {
         try {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-            ProcessRunner.run(List.of(config.engine(), "rm", "--force", containerName(executionId)),
+            // at once: a script's /bin/sh is PID 1 and ignores SIGTERM, podman would wait 10 s before its SIGKILL
+            List<String> remove = isPodman()
+                    ? List.of(config.engine(), "rm", "--force", "--time", "0", containerName(executionId))
+                    : List.of(config.engine(), "rm", "--force", containerName(executionId));
+            ProcessRunner.run(remove,
                     engineEnvironment, tmp, ENGINE_COMMAND_TIMEOUT, tmp.resolve("wharf-engine-cleanup.log"), () -> {
                     });
         } catch (IOException e) {
