@@ -232,7 +232,7 @@ class ServicesResourceTest {
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 
-    private static List<QueueConfiguration> rules(String bucket) throws Exception {
+    static List<QueueConfiguration> rules(String bucket) throws Exception {
         return minio().getBucketNotification(GetBucketNotificationArgs.builder().bucket(bucket).build())
                 .queueConfigurationList();
     }

@@ -81,6 +81,19 @@ class StorageReconcilerTest {
         assertThat(grants().get("rec-legacy")).hasValueSatisfying(g -> assertThat(g.value().uid()).isEqualTo(uid));
     }
 
+    @Test
+    void shouldRestoreANotificationRuleMinioLost() throws Exception {
+        Api.create("rec-rules", "rec-rules");
+        MinioClient root = WharfTestResource.minio().client();
+        root.deleteBucketNotification(io.minio.DeleteBucketNotificationArgs.builder().bucket("rec-rules").build());
+        assertThat(ServicesResourceTest.rules("rec-rules")).isEmpty();
+
+        reconciler.reconcile();
+
+        assertThat(ServicesResourceTest.rules("rec-rules")).singleElement()
+                .satisfies(q -> assertThat(q.filterRuleList()).anySatisfy(r -> assertThat(r.value()).isEqualTo("in/")));
+    }
+
     private CredentialStore grants() {
         return CredentialStore.functions(connection);
     }

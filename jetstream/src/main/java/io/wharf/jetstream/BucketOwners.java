@@ -47,6 +47,18 @@ public final class BucketOwners {
         }
     }
 
+    /** Every bucket Wharf knows an owner of. */
+    public List<String> all() {
+        try {
+            return bucket.keyValue().keys().stream().sorted().toList();
+        } catch (IOException | io.nats.client.JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StoreException("cannot list " + Names.BUCKETS_BUCKET, e);
+        }
+    }
+
     /** The buckets {@code user} owns. */
     public List<String> ownedBy(String user) {
         try {

@@ -1,7 +1,6 @@
 package io.wharf.gateway.api;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -70,13 +69,14 @@ public class FunctionService {
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
         FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid()).sealed(cipher);
         buckets.claimFor(fn, user);
-        storage.apply(fn, null, with(fn, store.list()));
+        storage.ensureBuckets(fn);
         try {
             store.create(fn);
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "a function named '" + fn.name() + "' already exists");
         }
         registry.remember(fn);
+        storage.rulesFor(fn, null, store.list());
         // only the creator that won the name gets keys for it (a failure here is repaired by the StorageReconciler)
         grants.issue(fn);
         users.refresh(users.affectedBy(fn, null));
@@ -104,13 +104,14 @@ public class FunctionService {
                 .managedBy(current.value().owner(), token, uid)
                 .sealed(cipher);
         buckets.claimFor(fn, current.value().owner());
-        storage.apply(fn, current.value(), with(fn, store.list()));
+        storage.ensureBuckets(fn);
         try {
             store.update(fn, current.revision());
         } catch (ConflictException e) {
             throw new ApiException(409, "Conflict", "function '" + fn.name() + "' changed meanwhile; read it again");
         }
         registry.remember(fn);
+        storage.rulesFor(fn, current.value(), store.list());
         grants.issue(fn);
         users.refresh(users.affectedBy(fn, current.value()));
         LOG.infof("function=%s updated by %s", fn.name(), user);
@@ -123,13 +124,11 @@ public class FunctionService {
      */
     public void delete(String name, String user) {
         Versioned<FunctionDefinition> current = owned(name, user);
-        List<FunctionDefinition> remaining = new ArrayList<>(store.list());
-        remaining.removeIf(f -> f.name().equals(name));
-        storage.remove(current.value(), remaining);
         grants.revoke(name);
         removal.removeTracesOf(name);
         store.delete(name);
         registry.forget(name);
+        storage.rulesFor(current.value(), null, store.list());
         users.refresh(users.affectedBy(current.value(), null));
         LOG.infof("function=%s deleted by %s", name, user);
     }
@@ -173,13 +172,6 @@ public class FunctionService {
 
     private static ApiException notFound(String name) {
         return ApiException.notFound("no function named '" + name + "'");
-    }
-
-    private static List<FunctionDefinition> with(FunctionDefinition fn, List<FunctionDefinition> all) {
-        List<FunctionDefinition> result = new ArrayList<>(all);
-        result.removeIf(f -> f.name().equals(fn.name()));
-        result.add(fn);
-        return result;
     }
 
     private static String randomHex(int bytes) {

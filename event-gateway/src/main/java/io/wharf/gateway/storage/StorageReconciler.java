@@ -20,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.storage.StorageCredentials;
 import io.wharf.gateway.GatewayConfig;
+import io.wharf.jetstream.BucketOwners;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.CredentialStore;
 import io.wharf.jetstream.FunctionStore;
@@ -28,7 +29,8 @@ import io.wharf.jetstream.Versioned;
 /**
  * Brings MinIO in line with the stored functions, whatever order earlier changes were made in or where they failed:
  * every function has a uid, its buckets recorded as its owner's and keys of its own; no keys outlive their function
- * (neither a stored grant without its function nor a MinIO service account without a stored grant);
+ * (neither a stored grant without its function nor a MinIO service account without a stored grant); every bucket's
+ * notification rules are those the stored functions need;
  * every user's policy is recomputed from the functions as they are now. Runs at start (which also upgrades functions
  * stored before per-user storage existed) and every {@code wharf.gateway.storage-reconcile-interval}. A failure
  * (MinIO down) is logged and the next round tries again.
@@ -46,6 +48,8 @@ public class StorageReconciler {
     private final UserStorage userStorage;
     private final GatewayConfig config;
     private final MinioIam iam;
+    private final StorageSetup setup;
+    private final BucketOwners owners;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wharf-storage-reconciler");
         t.setDaemon(true);
@@ -53,7 +57,8 @@ public class StorageReconciler {
     });
 
     public StorageReconciler(Connection connection, FunctionStore functions, BucketOwnership buckets,
-            FunctionStorage functionStorage, UserStorage userStorage, GatewayConfig config, MinioIam iam) {
+            FunctionStorage functionStorage, UserStorage userStorage, GatewayConfig config, MinioIam iam,
+            StorageSetup setup) {
         this.functions = functions;
         this.grants = CredentialStore.functions(connection);
         this.users = CredentialStore.users(connection);
@@ -62,6 +67,8 @@ public class StorageReconciler {
         this.userStorage = userStorage;
         this.config = config;
         this.iam = iam;
+        this.setup = setup;
+        this.owners = new BucketOwners(connection);
     }
 
     void start(@Observes StartupEvent event) {
@@ -134,5 +141,10 @@ public class StorageReconciler {
         }
         Set<String> everyone = users.list().stream().map(StorageCredentials::holder).collect(Collectors.toSet());
         userStorage.refresh(List.copyOf(everyone));
+        // every bucket's notification rules, derived from the functions as stored now
+        List<FunctionDefinition> stored = functions.list();
+        Set<String> buckets = new java.util.TreeSet<>(owners.all());
+        stored.forEach(fn -> buckets.addAll(StorageSetup.inputBuckets(fn, null)));
+        setup.reconcile(buckets, stored);
     }
 }

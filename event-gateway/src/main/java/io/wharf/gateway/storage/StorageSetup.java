@@ -30,7 +30,7 @@ import io.wharf.jetstream.StoreException;
 
 /**
  * Prepares the platform's MinIO for a function: its input and output buckets exist, and every input folder sends
- * notifications to Wharf's target. A bucket's notification rules are derived from all the functions watching it
+ * notifications to Wharf's target (the rules always derived from the stored functions, never edited one by one). A bucket's notification rules are derived from all the functions watching it
  * (one rule per folder, none covered by another), so functions sharing a bucket never fight over its configuration
  * and MinIO never sees overlapping rules. File-name filters are applied by the gateway when it routes an event.
  */
@@ -53,29 +53,34 @@ public class StorageSetup {
         this.arn = config.storage().notificationArn();
     }
 
-    /**
-     * Creates the function's buckets and brings the notification rules of every bucket it (or its previous version)
-     * watches in line with {@code allFunctions}, the functions as they will be once this change is stored.
-     */
-    public synchronized void apply(FunctionDefinition fn, FunctionDefinition previous,
-            Collection<FunctionDefinition> allFunctions) {
+    /** Creates the function's buckets that do not exist yet. */
+    public void ensureBuckets(FunctionDefinition fn) {
         Stream.concat(fn.input().stream(), fn.output().stream())
                 .filter(io -> io.provider().isPlatformMinio())
                 .map(StorageIO::bucket)
                 .distinct()
                 .forEach(this::ensureBucket);
-        reconcile(inputBuckets(fn, previous), allFunctions);
     }
 
-    /** Drops the notification rules only the removed function needed. */
-    public synchronized void remove(FunctionDefinition fn, Collection<FunctionDefinition> remainingFunctions) {
-        reconcile(inputBuckets(fn, null), remainingFunctions);
+    /**
+     * Brings the notification rules of the buckets a function (and its previous version) watches in line with the
+     * functions as stored now. Called after a change is stored, with the list read after it: whatever order two
+     * changes (or two gateways) make their writes in, the last computation sees both; and the
+     * {@link StorageReconciler} repeats it for every bucket, so a failure in between is repaired.
+     */
+    public void rulesFor(FunctionDefinition fn, FunctionDefinition previous,
+            Collection<FunctionDefinition> storedFunctions) {
+        reconcile(inputBuckets(fn, previous), storedFunctions);
     }
 
-    private void reconcile(Set<String> buckets, Collection<FunctionDefinition> functions) {
+    /** Brings the notification rules of these buckets in line with the stored functions. */
+    public synchronized void reconcile(Set<String> buckets, Collection<FunctionDefinition> functions) {
         for (String bucket : buckets) {
             List<String> folders = folders(bucket, functions);
             try {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    continue;
+                }
                 NotificationConfiguration config = client
                         .getBucketNotification(GetBucketNotificationArgs.builder().bucket(bucket).build());
                 List<QueueConfiguration> queues = new ArrayList<>();
@@ -115,7 +120,7 @@ public class StorageSetup {
         return minimal;
     }
 
-    private static Set<String> inputBuckets(FunctionDefinition fn, FunctionDefinition previous) {
+    static Set<String> inputBuckets(FunctionDefinition fn, FunctionDefinition previous) {
         Set<String> buckets = new TreeSet<>();
         Stream.concat(fn.input().stream(), previous == null ? Stream.empty() : previous.input().stream())
                 .filter(in -> in.provider().isPlatformMinio())
