@@ -112,5 +112,12 @@ public interface GatewayConfig {
          */
         @WithDefault("5M")
         java.time.Duration storageReconcileInterval();
+
+        /**
+         * An unfinished execution no dispatcher has shown a sign of life for this long is abandoned (its envelope
+         * was dead-lettered or purged): it may be deleted like a finished one.
+         */
+        @WithDefault("10M")
+        java.time.Duration abandonedAfter();
     }
 }

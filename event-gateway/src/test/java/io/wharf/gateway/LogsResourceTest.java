@@ -36,6 +36,62 @@ class LogsResourceTest {
     LogStore logs;
 
     @Test
+    void shouldPageExecutionsAsOscarDoes() {
+        Api.create("paged-fn", "paged-bucket");
+        Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            executions.create(ExecutionRecord.queued("paged-fn-00000000000000" + i + "0", "paged-fn", "e" + i,
+                    Envelope.TYPE_INVOCATION, null, "d", t0.plusSeconds(i))
+                    .failed(t0.plusSeconds(9), 1, "x", List.of()));
+        }
+
+        io.restassured.path.json.JsonPath first = asUser().when()
+                .get("/system/logs/paged-fn?limit=2")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(first.getMap("jobs")).hasSize(2);
+        assertThat(first.getInt("remaining_jobs")).isEqualTo(3);
+        io.restassured.path.json.JsonPath second = asUser().when()
+                .get("/system/logs/paged-fn?limit=2&page=" + first.getString("next_page"))
+                .then()
+                .extract()
+                .jsonPath();
+        io.restassured.path.json.JsonPath third = asUser().when()
+                .get("/system/logs/paged-fn?limit=2&page=" + second.getString("next_page"))
+                .then()
+                .extract()
+                .jsonPath();
+        assertThat(third.getMap("jobs")).hasSize(1);
+        assertThat(third.getString("next_page")).isNull();
+        assertThat(third.getInt("remaining_jobs")).isZero();
+        java.util.Set<String> all = new java.util.HashSet<>(first.<String, Object>getMap("jobs").keySet());
+        all.addAll(second.<String, Object>getMap("jobs").keySet());
+        all.addAll(third.<String, Object>getMap("jobs").keySet());
+        assertThat(all).hasSize(5);
+        asUser().when().get("/system/logs/paged-fn?limit=0").then().statusCode(400);
+        asUser().when().get("/system/logs/paged-fn?page=../x").then().statusCode(400);
+    }
+
+    @Test
+    void shouldLetTheOwnerRemoveAnExecutionNoDispatcherWorksOnAnyMore() {
+        Api.create("abandoned-fn", "abandoned-bucket");
+        Instant longAgo = Instant.now().minus(java.time.Duration.ofHours(2));
+        ExecutionRecord abandoned = ExecutionRecord.queued("abandoned-fn-00000000000000aa", "abandoned-fn", "e1",
+                Envelope.TYPE_INVOCATION, null, "d", longAgo);
+        ExecutionRecord active = ExecutionRecord.queued("abandoned-fn-00000000000000bb", "abandoned-fn", "e2",
+                Envelope.TYPE_INVOCATION, null, "d", Instant.now());
+        executions.create(abandoned);
+        executions.create(active);
+
+        asUser().when().delete("/system/logs/abandoned-fn/" + active.id()).then().statusCode(409);
+        asUser().when().delete("/system/logs/abandoned-fn/" + abandoned.id()).then().statusCode(204);
+        assertThat(executions.get("abandoned-fn", abandoned.id())).isEmpty();
+        assertThat(executions.get("abandoned-fn", active.id())).isPresent();
+    }
+
+    @Test
     void shouldHideExecutionsOfAnEarlierFunctionOfTheSameName() throws Exception {
         Api.create("reused-fn", "reused-bucket");
         Instant t0 = Instant.parse("2026-11-23T10:00:00Z");

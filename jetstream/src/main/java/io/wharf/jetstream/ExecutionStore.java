@@ -61,6 +61,12 @@ public final class ExecutionStore {
                 .toList();
     }
 
+    /** One function's execution ids, sorted: cheap (no record is read), for paging. */
+    public List<String> ids(String function) {
+        String prefix = function + ".";
+        return bucket.keys(prefix + "*").stream().map(k -> k.substring(prefix.length())).toList();
+    }
+
     private static String key(String function, String executionId) {
         return function + "." + executionId;
     }

@@ -74,6 +74,18 @@ class TypedBucket<T> {
         }
     }
 
+    /** The keys matching the NATS subject filter, sorted; no value is read. */
+    List<String> keys(String filter) {
+        try {
+            return kv.keys(filter).stream().sorted().toList();
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StoreException("cannot list " + kv.getBucketName(), e);
+        }
+    }
+
     /** Every live value whose key matches the NATS subject filter ({@code >} for all). */
     List<T> list(String filter) {
         try {

@@ -35,27 +35,59 @@ import io.wharf.jetstream.LogStore;
 public class LogsResource {
 
     /** {@code <function>-<16 hex>}, see {@link io.wharf.contracts.envelope.EnvelopeIds#executionId}. */
+    private static final int MAX_PAGE = 1000;
     private static final Pattern EXECUTION_ID = Pattern.compile("[a-z0-9-]{1,39}-[0-9a-f]{16}");
 
     private final FunctionService functions;
     private final ExecutionStore executions;
     private final LogStore logs;
     private final Caller caller;
+    private final java.time.Duration abandonedAfter;
 
-    public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs, Caller caller) {
+    public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs, Caller caller,
+            io.wharf.gateway.GatewayConfig config) {
+        this.abandonedAfter = config.gateway().abandonedAfter();
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
         this.caller = caller;
     }
 
+    /**
+     * One page of the function's executions, as OSCAR pages its jobs: {@code next_page} (absent on the last page) is
+     * the {@code page} of the next request, {@code remaining_jobs} how many come after this page. Only this page's
+     * records are read.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Jobs list(@PathParam("name") String name) {
+    public Jobs list(@PathParam("name") String name, @QueryParam("page") String page,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         String uid = functions.visible(name, user()).value().uid();
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ApiException.badRequest("limit must be between 1 and " + MAX_PAGE);
+        }
+        if (page != null && !EXECUTION_ID.matcher(page).matches()) {
+            throw ApiException.badRequest("page must be the next_page of a previous answer");
+        }
+        List<String> ids = executions.ids(name);
+        int start = 0;
+        if (page != null) {
+            while (start < ids.size() && ids.get(start).compareTo(page) <= 0) {
+                start++;
+            }
+        }
+        int end = Math.min(ids.size(), start + limit);
         Map<String, JobInfo> jobs = new LinkedHashMap<>();
-        executions.list(name).stream().filter(e -> e.belongsTo(uid)).forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
-        return new Jobs(jobs);
+        ids.subList(start, end)
+                .stream()
+                .map(id -> executions.get(name, id))
+                .flatMap(java.util.Optional::stream)
+                .map(v -> v.value())
+                .filter(e -> e.belongsTo(uid))
+                .sorted(java.util.Comparator.comparing(ExecutionRecord::createdAt,
+                        java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())))
+                .forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
+        return new Jobs(jobs, end < ids.size() ? ids.get(end - 1) : null, ids.size() - end);
     }
 
     @GET
@@ -73,7 +105,7 @@ public class LogsResource {
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
         ExecutionRecord record = execution(functions.owned(name, user()).value(), execution);
-        if (!record.state().isTerminal()) {
+        if (!record.state().isTerminal() && !isAbandoned(record)) {
             throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
         }
         remove(record);
@@ -87,7 +119,8 @@ public class LogsResource {
         List<ExecutionRecord> finished = executions.list(name)
                 .stream()
                 .filter(e -> e.belongsTo(uid))
-                .filter(e -> e.state() == ExecutionState.SUCCEEDED || (all && e.state().isTerminal()))
+                .filter(e -> e.state() == ExecutionState.SUCCEEDED
+                        || (all && (e.state().isTerminal() || isAbandoned(e))))
                 .toList();
         finished.forEach(this::remove);
         return Response.noContent().build();
@@ -106,6 +139,16 @@ public class LogsResource {
                         () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
     }
 
+    /**
+     * Not finished, but no dispatcher has shown a sign of life for it for {@code wharf.gateway.abandoned-after}: its
+     * envelope is gone (dead-lettered, purged), and the record may be removed like a finished one.
+     */
+    private boolean isAbandoned(ExecutionRecord record) {
+        Instant last = record.heartbeatAt() != null ? record.heartbeatAt() : record.createdAt();
+        return !record.state().isTerminal() && last != null
+                && last.isBefore(Instant.now().minus(abandonedAfter));
+    }
+
     private void remove(ExecutionRecord record) {
         logs.delete(record.id());
         executions.delete(record.function(), record.id());
@@ -116,7 +159,9 @@ public class LogsResource {
     }
 
     /** OSCAR's list-of-jobs response. */
-    public record Jobs(@JsonProperty("jobs") Map<String, JobInfo> jobs) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Jobs(@JsonProperty("jobs") Map<String, JobInfo> jobs, @JsonProperty("next_page") String nextPage,
+            @JsonProperty("remaining_jobs") int remainingJobs) {
     }
 
     /** OSCAR's JobInfo, plus Wharf's details, which OSCAR's clients ignore. */
