@@ -84,6 +84,9 @@ class RouteTableTest {
             calls.add(new Call(who, "GET", "/system/config", null, 401));
             calls.add(new Call(who, "POST", "/events/minio", "{}", 401));
             calls.add(new Call(who, "GET", "/q/metrics", null, 401));
+            calls.add(new Call(who, "GET", "/system/dlq", null, 401));
+            calls.add(new Call(who, "GET", "/system/dlq/" + FN, null, 401));
+            calls.add(new Call(who, "POST", "/system/dlq/" + FN + "/replay", null, 401));
             calls.add(new Call(who, "GET", "/health", null, 200));
         }
         // a second user: the first user's function does not exist for them
@@ -104,6 +107,11 @@ class RouteTableTest {
         // only the webhook token authenticates /events: a user's password is no credential there
         calls.add(new Call(other, "POST", "/events/minio", "{}", 401));
         calls.add(new Call(other, "GET", "/q/metrics", null, 403));
+        calls.add(new Call(other, "GET", "/system/dlq", null, 200));
+        calls.add(new Call(other, "GET", "/system/dlq/" + FN, null, 404));
+        calls.add(new Call(other, "POST", "/system/dlq/" + FN + "/replay", null, 404));
+        calls.add(new Call(other, "POST", "/system/dlq/" + FN + "/1/replay", null, 404));
+        calls.add(new Call(other, "DELETE", "/system/dlq/" + FN + "/1", null, 404));
         // the first user's function token runs that function and nothing else: elsewhere it is no credential
         calls.add(new Call(fnToken, "GET", "/system/services", null, 401));
         calls.add(new Call(fnToken, "GET", "/system/services/" + FN, null, 401));

@@ -24,7 +24,7 @@ public class JetStreamProducers {
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "wharf") String name) {
         Connection connection = NatsConnections.connect(config.url(), name, config.user(), config.password());
         if (config.manageTopology()) {
-            Topology.ensure(connection, config.duplicateWindow(), config.replicas());
+            Topology.ensure(connection, config.duplicateWindow(), config.replicas(), config.dlqRetention());
         } else {
             Topology.await(connection);
         }
@@ -51,6 +51,12 @@ public class JetStreamProducers {
     @Singleton
     LogStore logs(Connection connection) {
         return new LogStore(connection);
+    }
+
+    @Produces
+    @Singleton
+    DeadLetterStore deadLetters(Connection connection) {
+        return new DeadLetterStore(connection);
     }
 
     @Produces

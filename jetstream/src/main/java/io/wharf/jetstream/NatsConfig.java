@@ -16,6 +16,10 @@ public interface NatsConfig {
     @WithDefault("10M")
     Duration duplicateWindow();
 
+    /** How long a dead letter is kept, to be looked at and replayed ({@code /system/dlq}). */
+    @WithDefault("720H")
+    Duration dlqRetention();
+
     /** Replicas of every stream and bucket: 1 on one machine, 3 in a cluster. */
     @WithDefault("1")
     int replicas();

@@ -51,6 +51,16 @@ public final class Publisher {
                 PublishOptions.builder().messageId(envelope.id()).expectedStream(Names.EVENTS_STREAM).build());
     }
 
+    /**
+     * Publishes an envelope again, replayed from the dead-letter stream: under a message id of its own (the
+     * replay), so the duplicate window does not drop it; its execution id, derived from the envelope's id, is the
+     * same, so it is a new attempt of the same execution.
+     */
+    public PublishAck replayEnvelope(Envelope envelope, String replayId) {
+        return publish(Names.eventsSubject(envelope.wharffunction()), new Headers(), EnvelopeCodec.encode(envelope),
+                PublishOptions.builder().messageId(replayId).expectedStream(Names.EVENTS_STREAM).build());
+    }
+
     /** Dead-letters a message to {@code wharf.dlq.<function>} with the reason and a detail in headers. */
     public PublishAck deadLetter(String function, String originalSubject, byte[] payload, String reason,
             String detail) {

@@ -33,6 +33,11 @@ public final class Topology {
      * @param replicas stream and bucket replicas (1 on one machine, 3 in a cluster)
      */
     public static void ensure(Connection connection, Duration duplicateWindow, int replicas) {
+        ensure(connection, duplicateWindow, replicas, Duration.ofDays(30));
+    }
+
+    /** @param dlqRetention how long a dead letter is kept (to be looked at and replayed) */
+    public static void ensure(Connection connection, Duration duplicateWindow, int replicas, Duration dlqRetention) {
         try {
             JetStreamManagement jsm = connection.jetStreamManagement();
             ensureStream(jsm, stream(Names.EVENTS_STREAM, RetentionPolicy.WorkQueue, null, replicas)
@@ -43,7 +48,7 @@ public final class Topology {
                     .subjects(List.of(Names.INGEST_MINIO_SUBJECT, Names.invokeWildcard()))
                     .duplicateWindow(duplicateWindow)
                     .build());
-            ensureStream(jsm, stream(Names.DLQ_STREAM, RetentionPolicy.Limits, Duration.ofDays(30), replicas)
+            ensureStream(jsm, stream(Names.DLQ_STREAM, RetentionPolicy.Limits, dlqRetention, replicas)
                     .subjects(Names.dlqWildcard())
                     .build());
             ensureStream(jsm, stream(Names.EXECUTIONS_STREAM, RetentionPolicy.Limits, Duration.ofDays(7), replicas)

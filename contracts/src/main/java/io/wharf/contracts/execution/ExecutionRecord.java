@@ -98,6 +98,15 @@ public record ExecutionRecord(
                 why, createdAt, null, null, now, null, List.of(), functionUid, counted ? failures + 1 : failures);
     }
 
+    /**
+     * Queued again by a replay from the dead-letter stream: a new attempt of the same execution, its failures
+     * forgotten.
+     */
+    public ExecutionRecord replayed(Instant now) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
+                "replayed from the dead-letter stream", createdAt, null, null, now, null, List.of(), functionUid, 0);
+    }
+
     public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.SUCCEEDED, attempt,
                 code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures);
