@@ -25,6 +25,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.wharf.contracts.Json;
 import io.wharf.testing.Buckets;
+import io.wharf.testing.Platform;
 
 /** What Wharf promises beyond OSCAR: no event lost, none run twice, whatever is delivered twice or crashes. */
 class DeliveryGuaranteesTest {

@@ -23,6 +23,7 @@ import io.minio.PutObjectArgs;
 import io.wharf.contracts.Hashes;
 import io.wharf.contracts.Json;
 import io.wharf.testing.Buckets;
+import io.wharf.testing.Platform;
 
 /**
  * The foundation's promise: files uploaded to MinIO are each processed by one isolated execution, and what the script

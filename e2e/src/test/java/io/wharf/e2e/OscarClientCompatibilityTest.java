@@ -23,6 +23,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.wharf.contracts.Json;
 import io.wharf.testing.Buckets;
+import io.wharf.testing.Platform;
 
 /**
  * oscar-cli v1.12.2, request for request: what {@code cluster info}, {@code apply}, {@code service list},

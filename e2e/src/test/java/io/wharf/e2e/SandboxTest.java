@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.wharf.contracts.Json;
+import io.wharf.testing.Platform;
 
 /**
  * No value a user controls reaches a process the platform runs on the host: the variables and secrets of a function

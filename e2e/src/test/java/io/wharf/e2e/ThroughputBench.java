@@ -23,6 +23,7 @@ import io.minio.Result;
 import io.minio.messages.Item;
 import io.wharf.testing.Binaries;
 import io.wharf.testing.Buckets;
+import io.wharf.testing.Platform;
 
 /**
  * A benchmark, not a test (Surefire does not pick up {@code *Bench}): run it with {@code bench/throughput.sh}. It

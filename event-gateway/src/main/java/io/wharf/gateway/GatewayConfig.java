@@ -119,5 +119,13 @@ public interface GatewayConfig {
          */
         @WithDefault("10M")
         java.time.Duration abandonedAfter();
+
+        /** How often the input sweep looks for objects whose event was lost ({@code InputSweep}). */
+        @WithDefault("2M")
+        java.time.Duration sweepInterval();
+
+        /** How old an object must be before the sweep starts it: its notification has had time to arrive. */
+        @WithDefault("1M")
+        java.time.Duration sweepGrace();
     }
 }

@@ -30,19 +30,21 @@ public record ObjectEvent(
         String producer) {
 
     /**
-     * What tells this version of the object from another one of the same key. An output of a Wharf execution is
-     * the same event however often that execution writes it (a re-run after a failure after delivery), so the next
-     * function of a chain runs once.
+     * What tells this version of the object from another one of the same key: its content (ETag), so a notification
+     * MinIO repeats, and the sweep finding the object, name the same event; an object uploaded again with the same
+     * content is the same event too. An output of a Wharf execution is the same event however often that execution
+     * writes it (a re-run after a failure after delivery), so the next function of a chain runs once.
      */
     public String version() {
         if (producer != null && !producer.isBlank()) {
             return "produced-by:" + producer;
         }
+        if (etag != null && !etag.isBlank()) {
+            // what a listing of the bucket shows too: the sweep (InputSweep) finds the same id for the same object
+            return "etag:" + etag.replace("\"", "");
+        }
         if (sequencer != null && !sequencer.isBlank()) {
             return "seq:" + sequencer;
-        }
-        if (etag != null && !etag.isBlank()) {
-            return "etag:" + etag + "@" + time;
         }
         return "time:" + time;
     }

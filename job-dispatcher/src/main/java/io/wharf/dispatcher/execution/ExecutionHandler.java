@@ -66,6 +66,8 @@ import io.wharf.supervisor.Workspace;
 public class ExecutionHandler {
 
     private static final Logger LOG = Logger.getLogger(ExecutionHandler.class);
+    /** What a shell reports for a child killed by SIGKILL. */
+    private static final int SIGKILLED = 128 + 9;
 
     private final FunctionStore functions;
     private final ExecutionStore executions;
@@ -249,6 +251,10 @@ public class ExecutionHandler {
             if (!result.timedOut() && result.limitExceeded() == null && result.exitCode() != 0
                     && !ws.scriptStarted()) {
                 throw new EngineFailure(result.exitCode(), executor.kind());
+            }
+            if (!result.timedOut() && result.limitExceeded() == null && result.exitCode() == SIGKILLED) {
+                // not killed by Wharf (timeout, limit): by someone outside, the kernel, an evicting node
+                throw new IOException("the script was killed (SIGKILL) from outside, or ran out of memory");
             }
             List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws, id) : List.of();
             String reason = result.limitExceeded() != null

@@ -1,4 +1,4 @@
-package io.wharf.e2e;
+package io.wharf.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -19,28 +19,23 @@ import java.util.List;
 import java.util.Map;
 
 import io.minio.MinioClient;
-import io.wharf.testing.Binaries;
-import io.wharf.testing.FreePorts;
-import io.wharf.testing.MinioServer;
-import io.wharf.testing.NatsServer;
-import io.wharf.testing.ServerProcess;
-import io.wharf.testing.WharfTestResource;
 
 /**
  * Wharf as {@code ./wharf up} runs it: nats-server, MinIO with its webhook pointing at the gateway, and the packaged
  * gateway and dispatcher as separate processes configured through a properties file.
  */
-final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable {
 
-    static final String USER = "wharf";
-    static final String PASSWORD = "e2e-password";
-    static final String WEBHOOK_TOKEN = "e2e-webhook-token";
+    public static final String USER = "wharf";
+    public static final String PASSWORD = "e2e-password";
+    public static final String WEBHOOK_TOKEN = "e2e-webhook-token";
 
     private final Path dir;
     private final int httpPort = FreePorts.next();
     private final NatsServer nats;
     private final MinioServer minio;
     private final Map<String, String> dispatcherSettings;
+    private Map<String, String> gatewaySettings = Map.of();
     private ServerProcess gateway;
     private ServerProcess dispatcher;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -54,13 +49,23 @@ final class Platform implements AutoCloseable {
     }
 
     /** @param dispatcherSettings {@code wharf.dispatcher.*} settings, e.g. the executor */
-    static Platform start(Path dir, Map<String, String> dispatcherSettings) {
+    public static Platform start(Path dir, Map<String, String> dispatcherSettings) {
+        return start(dir, dispatcherSettings, Map.of());
+    }
+
+    /**
+     * @param dispatcherSettings {@code wharf.dispatcher.*} settings, e.g. the executor
+     * @param gatewaySettings {@code wharf.gateway.*} settings beside those every platform has
+     */
+    public static Platform start(Path dir, Map<String, String> dispatcherSettings,
+            Map<String, String> gatewaySettings) {
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Platform platform = new Platform(dir, dispatcherSettings);
+        platform.gatewaySettings = gatewaySettings;
         platform.nats.start();
         platform.minio.start();
         platform.startGateway();
@@ -69,58 +74,81 @@ final class Platform implements AutoCloseable {
     }
 
     /** Starts the gateway (again), on the port MinIO's webhook points at, and waits for its {@code /health}. */
-    void startGateway() {
-        gateway = startService("gateway", "event-gateway", httpPort, Map.of(
-                "wharf.gateway.webhook-token", WEBHOOK_TOKEN,
-                "wharf.gateway.users." + USER, PASSWORD));
+    public void startGateway() {
+        Map<String, String> settings = new HashMap<>(gatewaySettings);
+        settings.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+        settings.put("wharf.gateway.users." + USER, PASSWORD);
+        gateway = startService("gateway", "event-gateway", httpPort, settings);
         await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> get("/health").statusCode() == 200);
     }
 
-    void stopGateway() {
+    public void stopGateway() {
         gateway.stop();
     }
 
-    void startDispatcher() {
+    public void startDispatcher() {
         Map<String, String> settings = new HashMap<>(dispatcherSettings);
         settings.putIfAbsent("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
         dispatcher = startService("dispatcher", "job-dispatcher", FreePorts.next(), settings);
     }
 
     /** Stops the dispatcher as an operator does (SIGTERM), and waits for it to end. */
-    void stopDispatcher() {
+    public void stopDispatcher() {
         dispatcher.stop();
     }
 
     /** Kills the dispatcher at once, as a crash would. */
-    void killDispatcher() {
+    public void killDispatcher() {
         dispatcher.kill();
     }
 
-    ServerProcess gateway() {
+    /** Kills nats-server at once (its store survives, as a disk does), then starts it again on the same port. */
+    public void killAndRestartNats() {
+        nats.kill();
+        nats.start();
+    }
+
+    /** Stops MinIO (its data and queued notifications survive). */
+    public void stopMinio() {
+        minio.stop();
+    }
+
+    /** Starts MinIO again on the same port, with the same data. */
+    public void startMinio() {
+        minio.start();
+    }
+
+    /** Where the executions' workspaces live. */
+    public Path workDir() {
+        return Path.of(dispatcherSettings.getOrDefault("wharf.dispatcher.work-dir",
+                dir.resolve("executions").toString()));
+    }
+
+    public ServerProcess gateway() {
         return gateway;
     }
 
-    ServerProcess dispatcher() {
+    public ServerProcess dispatcher() {
         return dispatcher;
     }
 
-    String natsUrl() {
+    public String natsUrl() {
         return nats.url();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    MinioClient minio() {
+    public MinioClient minio() {
         return minio.client();
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic()).GET().build());
     }
 
-    HttpResponse<String> post(String path, String contentType, String body) {
+    public HttpResponse<String> post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(URI.create(url() + path))
                 .header("Authorization", basic())
                 .header("Content-Type", contentType)
@@ -128,11 +156,11 @@ final class Platform implements AutoCloseable {
                 .build());
     }
 
-    HttpResponse<String> delete(String path) {
+    public HttpResponse<String> delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", basic()).DELETE().build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -143,7 +171,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    static String basic() {
+    public static String basic() {
         return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
 
