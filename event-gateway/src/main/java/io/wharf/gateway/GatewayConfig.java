@@ -120,9 +120,12 @@ public interface GatewayConfig {
         @WithDefault("10M")
         java.time.Duration abandonedAfter();
 
-        /** How often the input sweep looks for objects whose event was lost ({@code InputSweep}). */
-        @WithDefault("2M")
-        java.time.Duration sweepInterval();
+        /**
+         * How often the input sweep looks for objects whose event was lost ({@code InputSweep}); unset, it runs only
+         * when asked ({@code POST /system/sweep/<fn>}). Off by default: an object whose execution record its owner
+         * deleted ({@code DELETE /system/logs}) would be started again.
+         */
+        Optional<java.time.Duration> sweepInterval();
 
         /** How old an object must be before the sweep starts it: its notification has had time to arrive. */
         @WithDefault("1M")

@@ -36,7 +36,8 @@ import io.wharf.jetstream.Publisher;
 
 /**
  * Finds objects whose event was lost (MinIO restarted without its queue, a rule missing for a while, a webhook
- * misconfigured) and starts them. Every {@code wharf.gateway.sweep-interval} it lists each function's input folders
+ * misconfigured) and starts them. When asked, and every {@code wharf.gateway.sweep-interval} if set, it lists each
+ * function's input folders
  * and, for every object older than {@code sweep-grace} without an execution, publishes the envelope its notification
  * would have made: the same id (function, uid, bucket, key, ETag), so JetStream drops it if the notification's
  * envelope is still queued, and the dispatcher finds the execution if it ran. The sweep can therefore never cause a
@@ -75,8 +76,9 @@ public class InputSweep {
     }
 
     void start(@Observes StartupEvent event) {
-        long every = config.sweepInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        config.sweepInterval()
+                .ifPresent(interval -> timer.scheduleWithFixedDelay(this::sweepQuietly,
+                        interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @PreDestroy
@@ -85,16 +87,21 @@ public class InputSweep {
     }
 
     private void sweepQuietly() {
+        int started = 0;
         try {
-            int started = 0;
             for (FunctionDefinition fn : functions.list()) {
-                started += sweep(fn, false).size();
-            }
-            if (started > 0) {
-                LOG.infof("sweep started %d object(s) whose events were lost", started);
+                try {
+                    started += sweep(fn, false).size();
+                } catch (RuntimeException e) {
+                    LOG.warnf("function=%s input sweep failed (%s); the next round tries again", fn.name(),
+                            e.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("input sweep failed (%s); the next round tries again", e.getMessage());
+        }
+        if (started > 0) {
+            LOG.infof("sweep started %d object(s) whose events were lost", started);
         }
     }
 
