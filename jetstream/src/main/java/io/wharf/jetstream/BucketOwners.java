@@ -49,31 +49,12 @@ public final class BucketOwners {
 
     /** Every bucket Wharf knows an owner of. */
     public List<String> all() {
-        try {
-            return bucket.keyValue().keys().stream().sorted().toList();
-        } catch (IOException | io.nats.client.JetStreamApiException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new StoreException("cannot list " + Names.BUCKETS_BUCKET, e);
-        }
+        return bucket.keys(">");
     }
 
     /** The buckets {@code user} owns. */
     public List<String> ownedBy(String user) {
-        try {
-            return bucket.keyValue()
-                    .keys()
-                    .stream()
-                    .filter(b -> ownerOf(b).filter(user::equals).isPresent())
-                    .sorted()
-                    .toList();
-        } catch (IOException | io.nats.client.JetStreamApiException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new StoreException("cannot list " + Names.BUCKETS_BUCKET, e);
-        }
+        return all().stream().filter(b -> ownerOf(b).filter(user::equals).isPresent()).toList();
     }
 
     record Owner(@JsonProperty("user") String user) {
