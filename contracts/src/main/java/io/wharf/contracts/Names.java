@@ -27,6 +27,8 @@ public final class Names {
     public static final String BUCKETS_BUCKET = "wharf-buckets";
     /** Each function's own MinIO credentials, limited to its inputs and outputs (read by the dispatcher). */
     public static final String FUNCTION_STORAGE_BUCKET = "wharf-function-storage";
+    /** What the input sweep remembers: where each input folder's listing resumes, which executions were removed. */
+    public static final String SWEEP_BUCKET = "wharf-sweep";
 
     /** DLQ suffix for a raw MinIO event that could not be attributed to a function (function names cannot start with '_'). */
     public static final String UNATTRIBUTED = "_unattributed";

@@ -121,11 +121,18 @@ public interface GatewayConfig {
         java.time.Duration abandonedAfter();
 
         /**
-         * How often the input sweep looks for objects whose event was lost ({@code InputSweep}); unset, it runs only
-         * when asked ({@code POST /system/sweep/<fn>}). Off by default: an object whose execution record its owner
-         * deleted ({@code DELETE /system/logs}) would be started again.
+         * How often the input sweep looks for objects whose event was lost ({@code InputSweep}); {@code 0S} turns the
+         * periodic sweep off (it still runs when asked: {@code POST /system/sweep/<fn>}).
          */
-        Optional<java.time.Duration> sweepInterval();
+        @WithDefault("1M")
+        java.time.Duration sweepInterval();
+
+        /**
+         * How many objects of each input folder one round of the periodic sweep looks at; the next round resumes
+         * after the last, so a round costs the same however large a bucket grows.
+         */
+        @WithDefault("1000")
+        int sweepBatch();
 
         /** How old an object must be before the sweep starts it: its notification has had time to arrive. */
         @WithDefault("1M")

@@ -120,11 +120,11 @@ class LogsResourceTest {
         Instant t0 = Instant.parse("2026-11-23T10:00:00.250Z");
         ExecutionRecord done = ExecutionRecord.queued("logs-fn-00000000000000aa", "logs-fn", "e1",
                 Envelope.TYPE_OBJECT_CREATED, "in/a.txt", "d", t0)
-                .running(t0.plusSeconds(1))
+                .running(t0.plusSeconds(1), 1)
                 .succeeded(t0.plusSeconds(3), 0, List.of("logs-bucket/out/lines.txt"));
         ExecutionRecord failed = ExecutionRecord.queued("logs-fn-00000000000000bb", "logs-fn", "e2",
                 Envelope.TYPE_INVOCATION, null, "d", t0)
-                .running(t0.plusSeconds(1))
+                .running(t0.plusSeconds(1), 1)
                 .failed(t0.plusSeconds(2), 3, "the script exited with 3", List.of());
         executions.create(done);
         executions.create(failed);

@@ -85,9 +85,16 @@ class ServicesResourceTest {
                  "output":[{"storage_provider":"minio.default","path":"oscar-json/out"}],
                  "storage_providers":{"minio":{}},"clusters":{"c":{"auth_user":"u","auth_password":"p"}}}""";
         assertThat(Api.withoutContentType("POST", "/system/services", json).statusCode()).isEqualTo(201);
-        String token = asUser().when().get("/system/services/oscar-json").then().extract().path("token");
+        String token = asUser().when()
+                .get("/system/services/oscar-json")
+                .then()
+                .body("revision", equalTo(1))
+                .extract()
+                .path("token");
 
-        assertThat(Api.withoutContentType("PUT", "/system/services", json.replace("\"0.5\"", "\"1\""))
+        // a client's own revision is the platform's to set, like its owner and uid
+        assertThat(Api.withoutContentType("PUT", "/system/services",
+                json.replace("\"0.5\"", "\"1\"").replace("{\"name\"", "{\"revision\":40,\"name\""))
                 .statusCode()).isEqualTo(204);
 
         asUser().when()
@@ -95,6 +102,7 @@ class ServicesResourceTest {
                 .then()
                 .statusCode(200)
                 .body("cpu", equalTo("1"))
+                .body("revision", equalTo(2))
                 .body("token", equalTo(token))
                 .body(not(containsString("auth_password")));
     }

@@ -71,7 +71,7 @@ class StorageReconcilerTest {
     @Test
     void shouldUpgradeAFunctionStoredBeforeFunctionsHadUidsAndKeys() {
         FunctionDefinition legacy = FdlReader.readOne(Api.function("rec-legacy", "rec-legacy"))
-                .managedBy(WharfTestResource.USER, "l".repeat(32), null);
+                .managedBy(WharfTestResource.USER, "l".repeat(32), null, null);
         functions.create(legacy);
 
         reconciler.reconcile();

@@ -3,8 +3,11 @@ package io.wharf.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +41,8 @@ import io.wharf.testing.Platform;
  *
  * <p>
  * Executions run as local processes (the process executor): the faults are of the platform, not of the sandbox, and
- * the suite must stay within the test budget on two cores; fault 4 kills a running script's process as an evicted
- * pod or a killed container would end.
+ * the suite must stay within the test budget on two cores. Fault 4 runs its burst in containers and kills one of them
+ * (SIGKILL), as an evicted pod or an OOM-killed container ends.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTest {
@@ -103,8 +106,16 @@ class FaultSuiteTest {
     @Test
     @org.junit.jupiter.api.Order(4)
     void executionKilled() {
-        // a to be killed must be caught running: it takes a moment
-        burst("execution-kill", "sleep 0.3\n", this::killOneRunningScript);
+        // containers for this fault: it kills one as an evicted pod's or an OOM-killed container's would end
+        platform.stopDispatcher();
+        platform.startDispatcher(Map.of("wharf.dispatcher.executor", "container"));
+        try {
+            // an execution to be killed must be caught running: it takes a moment
+            burst("execution-kill", "sleep 0.3\n", this::killOneRunningContainer);
+        } finally {
+            platform.stopDispatcher();
+            platform.startDispatcher();
+        }
     }
 
     @Test
@@ -209,20 +220,26 @@ class FaultSuiteTest {
         });
     }
 
-    private void killOneRunningScript() {
-        String workDir = platform.workDir().toString();
-        ProcessHandle victim = await().atMost(Duration.ofMinutes(2))
-                .until(() -> ProcessHandle.allProcesses()
-                        .filter(p -> p.info()
-                                .commandLine()
-                                .filter(c -> c.contains(workDir)
-                                        && c.contains("script.sh") && c.contains("/bin/sh"))
-                                .isPresent())
-                        .findFirst()
-                        .orElse(null), p -> p != null);
-        victim.destroyForcibly();
-        System.out.printf("fault execution-kill: killed pid %d (%s)%n", victim.pid(),
-                victim.info().commandLine().orElse("?"));
+    private void killOneRunningContainer() {
+        // a container found running may end before the kill reaches it: then another is tried
+        String killed = await().atMost(Duration.ofMinutes(2)).until(() -> {
+            Optional<String> running = podman("ps", "--quiet", "--filter", "label=wharf.io/function=execution-kill-a",
+                    "--filter", "status=running").lines().findFirst();
+            return running.isPresent() && podman("kill", "--signal", "KILL", running.get()).contains(running.get())
+                    ? running.get()
+                    : null;
+        }, id -> id != null);
+        System.out.printf("fault execution-kill: killed container %s%n", killed);
+    }
+
+    /** Runs podman as the dispatcher does (./wharf test sets CONTAINERS_CONF), and returns what it printed. */
+    private static String podman(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return out;
     }
 
     private long succeeded(String function) {

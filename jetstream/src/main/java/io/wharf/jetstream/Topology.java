@@ -66,7 +66,8 @@ public final class Topology {
                     .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
-            for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET)) {
+            for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET,
+                    Names.SWEEP_BUCKET)) {
                 ensureBucket(connection, KeyValueConfiguration.builder()
                         .name(bucket)
                         .maxHistoryPerKey(1)

@@ -66,6 +66,15 @@ class TypedBucket<T> {
         }
     }
 
+    /** Writes the value whatever the key holds (for values whose last writer may win). */
+    long put(String key, T value) {
+        try {
+            return kv.put(key, encode.apply(value));
+        } catch (IOException | JetStreamApiException e) {
+            throw new StoreException("cannot write " + key + " to " + kv.getBucketName(), e);
+        }
+    }
+
     void delete(String key) {
         try {
             kv.delete(key);

@@ -64,8 +64,8 @@ class JetStreamStoresTest {
         long revision = store.create(queued);
 
         assertThatThrownBy(() -> store.create(queued)).isInstanceOf(ConflictException.class);
-        long next = store.update(queued.running(Instant.now()), revision);
-        assertThatThrownBy(() -> store.update(queued.running(Instant.now()), revision))
+        long next = store.update(queued.running(Instant.now(), 1), revision);
+        assertThatThrownBy(() -> store.update(queued.running(Instant.now(), 1), revision))
                 .isInstanceOf(ConflictException.class);
         assertThat(store.get("once", queued.id())).get().satisfies(v -> {
             assertThat(v.revision()).isEqualTo(next);

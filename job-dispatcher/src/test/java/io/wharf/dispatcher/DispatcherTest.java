@@ -40,6 +40,7 @@ import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
+import io.wharf.jetstream.Versioned;
 import io.wharf.testing.Buckets;
 import io.wharf.testing.MinioServer;
 import io.wharf.testing.Streams;
@@ -273,6 +274,37 @@ class DispatcherTest {
     }
 
     @Test
+    void shouldFinishARunningExecutionWithTheDefinitionItStartedWithAndRecordEachRevision() throws Exception {
+        deploy("evolving", "evolving-bucket", """
+                sleep 3
+                echo one > "$TMP_OUTPUT_DIR/first.txt"
+                """, null);
+        Envelope first = publishInvocation("evolving", "{}");
+        String firstId = EnvelopeIds.executionId("evolving", first.id());
+        await().atMost(WAIT)
+                .until(() -> executions.get("evolving", firstId)
+                        .filter(r -> r.value().state() == ExecutionState.RUNNING)
+                        .isPresent());
+
+        // the owner updates the script while the first execution runs
+        Versioned<FunctionDefinition> current = functions.get("evolving").orElseThrow();
+        FunctionDefinition v2 = current.value()
+                .withScript("echo two > \"$TMP_OUTPUT_DIR/second.txt\"\n")
+                .managedBy(current.value().owner(), current.value().token(), current.value().uid(),
+                        current.value().nextRevision());
+        functions.update(v2, current.revision());
+        ExecutionRecord second = awaitFinal("evolving", publishInvocation("evolving", "{}"));
+
+        ExecutionRecord firstDone = awaitFinal("evolving", first);
+        assertThat(firstDone.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(firstDone.functionRevision()).isEqualTo(1);
+        assertThat(firstDone.outputs()).containsExactly("evolving-bucket/out/first.txt");
+        assertThat(second.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(second.functionRevision()).isEqualTo(2);
+        assertThat(second.outputs()).containsExactly("evolving-bucket/out/second.txt");
+    }
+
+    @Test
     void shouldWaitForStorageToComeBackWithoutUsingUpItsRetries() throws Exception {
         deploy("patient", "patient-bucket", "wc -c < \"$INPUT_FILE_PATH\" | tr -d ' ' > \"$TMP_OUTPUT_DIR/size.txt\"\n",
                 null);
@@ -348,7 +380,7 @@ class DispatcherTest {
      * (here MinIO's root keys: which keys the gateway issues is the gateway's test).
      */
     private void store(FunctionDefinition requested) {
-        FunctionDefinition fn = requested.managedBy("tester", "t".repeat(32), STORED_UID).sealed(CIPHER);
+        FunctionDefinition fn = requested.managedBy("tester", "t".repeat(32), STORED_UID, 1).sealed(CIPHER);
         functions.create(fn);
         StorageCredentials grant = new StorageCredentials(fn.name(), fn.uid(), MinioServer.ACCESS_KEY, null);
         CredentialStore.functions(connection)

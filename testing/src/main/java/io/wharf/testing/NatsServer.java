@@ -28,6 +28,7 @@ public final class NatsServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> passwords = new LinkedHashMap<>();
+    private String sync = "always";
     private ServerProcess process;
 
     public NatsServer(Path dir) {
@@ -35,6 +36,15 @@ public final class NatsServer implements AutoCloseable {
         this.port = FreePorts.next();
         SERVICES.keySet().forEach(user -> passwords.put(user, UUID.randomUUID().toString()));
         passwords.put(ADMIN, UUID.randomUUID().toString());
+    }
+
+    /**
+     * The server as nats-server runs by default, syncing to disk every two minutes instead of before every ack: for
+     * benchmarks that show what Wharf's {@code sync_interval: always} costs.
+     */
+    public NatsServer withDefaultSync() {
+        sync = "2m";
+        return this;
     }
 
     public NatsServer start() {
@@ -61,14 +71,14 @@ public final class NatsServer implements AutoCloseable {
                     max_payload: 8MB
                     jetstream {
                       store_dir: "%s"
-                      sync_interval: always
+                      sync_interval: %s
                     }
                     include ./permissions.conf
                     authorization {
                       users: [
                     %s  ]
                     }
-                    """.formatted(port, dir.resolve("jetstream"), users));
+                    """.formatted(port, dir.resolve("jetstream"), sync, users));
             process = new ServerProcess("nats-server",
                     List.of(Binaries.natsServer().toString(), "-c", config.toString()),
                     Map.of(), port, dir.resolve("nats.log")).start(Duration.ofSeconds(30));

@@ -87,7 +87,13 @@ public final class Platform implements AutoCloseable {
     }
 
     public void startDispatcher() {
+        startDispatcher(Map.of());
+    }
+
+    /** Starts the dispatcher with some of its settings changed from those the platform started with. */
+    public void startDispatcher(Map<String, String> changed) {
         Map<String, String> settings = new HashMap<>(dispatcherSettings);
+        settings.putAll(changed);
         settings.putIfAbsent("wharf.dispatcher.work-dir", dir.resolve("executions").toString());
         dispatcher = startService("dispatcher", "job-dispatcher", FreePorts.next(), settings);
     }

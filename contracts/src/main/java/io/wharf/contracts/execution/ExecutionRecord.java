@@ -27,6 +27,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        the same name is another function, and does not see this execution
  * @param failures failures of the platform that count towards dead-lettering (an outage of storage or of the engine
  *        does not count: the execution waits for it to end)
+ * @param functionRevision the revision of the function's definition the latest attempt ran with (an update applies
+ *        to attempts that start after it, never to one running)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionRecord(
@@ -46,7 +48,8 @@ public record ExecutionRecord(
         String owner,
         List<String> outputs,
         String functionUid,
-        int failures) {
+        int failures,
+        Integer functionRevision) {
 
     public ExecutionRecord {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -55,13 +58,13 @@ public record ExecutionRecord(
     public static ExecutionRecord queued(String id, String function, String eventId, String eventType,
             String inputKey, String owner, Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, 1, null, null,
-                now, null, null, now, owner, List.of(), null, 0);
+                now, null, null, now, owner, List.of(), null, 0, null);
     }
 
     /** The same record, of the function with this uid. */
     public ExecutionRecord ofFunction(String uid) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
-                createdAt, startedAt, finishedAt, heartbeatAt, owner, outputs, uid, failures);
+                createdAt, startedAt, finishedAt, heartbeatAt, owner, outputs, uid, failures, functionRevision);
     }
 
     /** Whether the execution belongs to the function with this uid (records from before uids belong to any). */
@@ -69,14 +72,16 @@ public record ExecutionRecord(
         return functionUid == null || uid == null || functionUid.equals(uid);
     }
 
-    public ExecutionRecord running(Instant now) {
+    /** The script started, with the function's definition at {@code revision}. */
+    public ExecutionRecord running(Instant now, Integer revision) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.RUNNING, attempt, null,
-                null, createdAt, now, null, now, owner, List.of(), functionUid, failures);
+                null, createdAt, now, null, now, owner, List.of(), functionUid, failures, revision);
     }
 
     public ExecutionRecord heartbeat(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, state, attempt, exitCode, reason,
-                createdAt, startedAt, finishedAt, now, owner, outputs, functionUid, failures);
+                createdAt, startedAt, finishedAt, now, owner, outputs, functionUid, failures,
+                functionRevision);
     }
 
     /**
@@ -85,7 +90,8 @@ public record ExecutionRecord(
      */
     public ExecutionRecord claimedBy(String newOwner, Instant now, String why) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt + 1,
-                null, why, createdAt, null, null, now, newOwner, List.of(), functionUid, failures);
+                null, why, createdAt, null, null, now, newOwner, List.of(), functionUid, failures,
+                functionRevision);
     }
 
     /**
@@ -95,7 +101,8 @@ public record ExecutionRecord(
      */
     public ExecutionRecord released(Instant now, String why, boolean counted) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
-                why, createdAt, null, null, now, null, List.of(), functionUid, counted ? failures + 1 : failures);
+                why, createdAt, null, null, now, null, List.of(), functionUid, counted ? failures + 1 : failures,
+                functionRevision);
     }
 
     /**
@@ -104,16 +111,19 @@ public record ExecutionRecord(
      */
     public ExecutionRecord replayed(Instant now) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.QUEUED, attempt, null,
-                "replayed from the dead-letter stream", createdAt, null, null, now, null, List.of(), functionUid, 0);
+                "replayed from the dead-letter stream", createdAt, null, null, now, null, List.of(), functionUid, 0,
+                functionRevision);
     }
 
     public ExecutionRecord succeeded(Instant now, int code, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.SUCCEEDED, attempt,
-                code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures);
+                code, null, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures,
+                functionRevision);
     }
 
     public ExecutionRecord failed(Instant now, Integer code, String why, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.FAILED, attempt, code,
-                why, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures);
+                why, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures,
+                functionRevision);
     }
 }

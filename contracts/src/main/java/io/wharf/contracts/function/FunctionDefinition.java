@@ -35,6 +35,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param labels free-form labels
  * @param uid set by the gateway when the function is created, kept by updates: tells this function from an
  *        earlier one of the same name (its envelopes, executions and sealed secrets)
+ * @param revision set by the gateway: 1 when the function is created, one more with every update; each execution
+ *        records the revision it ran with
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -56,7 +58,8 @@ public record FunctionDefinition(
         @JsonProperty("visibility") String visibility,
         @JsonProperty("allowed_users") List<String> allowedUsers,
         @JsonProperty("labels") Map<String, String> labels,
-        @JsonProperty("uid") String uid) {
+        @JsonProperty("uid") String uid,
+        @JsonProperty("revision") Integer revision) {
 
     public static final String REDACTED = "********";
 
@@ -79,16 +82,21 @@ public record FunctionDefinition(
         return Collections.unmodifiableMap(copy);
     }
 
-    /** The same definition as the platform keeps it: owner, token and uid are the platform's, not the client's. */
-    public FunctionDefinition managedBy(String newOwner, String newToken, String newUid) {
+    /**
+     * The same definition as the platform keeps it: owner, token, uid and revision are the platform's, not the
+     * client's.
+     */
+    public FunctionDefinition managedBy(String newOwner, String newToken, String newUid, Integer newRevision) {
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
-                environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid);
+                environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid,
+                newRevision);
     }
 
     /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
     public FunctionDefinition withScript(String newScript) {
         return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
-                environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid);
+                environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid,
+                revision);
     }
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
@@ -120,7 +128,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, visibility,
-                allowedUsers, labels, uid);
+                allowedUsers, labels, uid, revision);
     }
 
     /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
@@ -129,7 +137,8 @@ public record FunctionDefinition(
         secrets.replaceAll((k, v) -> change.apply("environment.secrets." + k, v));
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
-                storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid);
+                storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid,
+                revision);
     }
 
     /**
@@ -139,6 +148,11 @@ public record FunctionDefinition(
     public Visibility effectiveVisibility() {
         Visibility parsed = Visibility.parse(visibility);
         return parsed != null ? parsed : Visibility.PRIVATE;
+    }
+
+    /** The revision the next update gets (a function stored before revisions were kept counts as revision 1). */
+    public int nextRevision() {
+        return revision == null ? 2 : revision + 1;
     }
 
     public boolean isOwnedBy(String user) {

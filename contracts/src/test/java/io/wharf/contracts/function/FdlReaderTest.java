@@ -209,7 +209,7 @@ class FdlReaderTest {
     void shouldRedactSecretsButKeepTheInvocationToken() throws Exception {
         FunctionDefinition fn = FdlReader.read(fixture("everything.yaml"), fixtureDir())
                 .get(0)
-                .managedBy("alice", "tok", "0123456789abcdef");
+                .managedBy("alice", "tok", "0123456789abcdef", 1);
 
         String json = Json.json().writeValueAsString(fn.redacted());
 

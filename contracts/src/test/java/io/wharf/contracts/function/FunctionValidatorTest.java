@@ -95,14 +95,14 @@ class FunctionValidatorTest {
     void shouldTellWhoMaySeeAFunction() {
         FunctionDefinition restricted = FdlReader.readOne(
                 "{name: f, image: busybox, script: s, visibility: restricted, allowed_users: [bob]}")
-                .managedBy("alice", null, null);
+                .managedBy("alice", null, null, null);
         FunctionDefinition unset = FdlReader.readOne("{name: f, image: busybox, script: s, allowed_users: [bob]}")
-                .managedBy("alice", null, null);
+                .managedBy("alice", null, null, null);
         FunctionDefinition open = FdlReader.readOne("{name: f, image: busybox, script: s, visibility: public}")
-                .managedBy("alice", null, null);
+                .managedBy("alice", null, null, null);
         FunctionDefinition closed = FdlReader.readOne(
                 "{name: f, image: busybox, script: s, visibility: private, allowed_users: [bob]}")
-                .managedBy("alice", null, null);
+                .managedBy("alice", null, null, null);
 
         assertThat(restricted.isVisibleTo("bob")).isTrue();
         assertThat(restricted.isVisibleTo("carol")).isFalse();

@@ -14,11 +14,12 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.StoreException;
+import io.wharf.jetstream.SweepMemory;
 
 /**
  * What a deleted function leaves behind is removed with it, so that whoever creates the name next starts clean: its
  * queued envelopes (dispatchers cancel what they run once its record is gone), its dead letters, its execution records
- * and their logs.
+ * and their logs, what the input sweep remembered of it.
  */
 @ApplicationScoped
 public class FunctionRemoval {
@@ -28,11 +29,13 @@ public class FunctionRemoval {
     private final Connection connection;
     private final ExecutionStore executions;
     private final LogStore logs;
+    private final SweepMemory sweep;
 
-    public FunctionRemoval(Connection connection, ExecutionStore executions, LogStore logs) {
+    public FunctionRemoval(Connection connection, ExecutionStore executions, LogStore logs, SweepMemory sweep) {
         this.connection = connection;
         this.executions = executions;
         this.logs = logs;
+        this.sweep = sweep;
     }
 
     public void removeTracesOf(String function) {
@@ -44,6 +47,7 @@ public class FunctionRemoval {
             executions.delete(function, record.id());
             records++;
         }
+        sweep.forget(function);
         LOG.infof("function=%s removed %d queued event(s), %d dead letter(s), %d execution(s)", function, queued,
                 deadLetters, records);
     }

@@ -17,6 +17,7 @@ import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.ingest.FunctionRegistry;
+import io.wharf.gateway.ingest.InputSweep;
 import io.wharf.gateway.storage.BucketOwnership;
 import io.wharf.gateway.storage.FunctionStorage;
 import io.wharf.gateway.storage.StorageSetup;
@@ -47,9 +48,11 @@ public class FunctionService {
     private final BucketOwnership buckets;
     private final FunctionStorage grants;
     private final UserStorage users;
+    private final InputSweep sweep;
 
     public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
-            FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users) {
+            FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users,
+            InputSweep sweep) {
         this.store = store;
         this.cipher = cipher;
         this.storage = storage;
@@ -58,6 +61,7 @@ public class FunctionService {
         this.buckets = buckets;
         this.grants = grants;
         this.users = users;
+        this.sweep = sweep;
     }
 
     /** @throws ApiException 409 when a function of that name exists */
@@ -67,7 +71,7 @@ public class FunctionService {
             throw new ApiException(409, "Conflict", "a function named '" + requested.name() + "' already exists");
         }
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
-        FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid()).sealed(cipher);
+        FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid(), 1).sealed(cipher);
         buckets.claimFor(fn, user);
         storage.ensureBuckets(fn);
         try {
@@ -76,6 +80,7 @@ public class FunctionService {
             throw new ApiException(409, "Conflict", "a function named '" + fn.name() + "' already exists");
         }
         registry.remember(fn);
+        sweep.register(fn);
         storage.rulesFor(fn, null, store.list());
         // only the creator that won the name gets keys for it (a failure here is repaired by the StorageReconciler)
         grants.issue(fn);
@@ -101,7 +106,7 @@ public class FunctionService {
                 : requested.token();
         String uid = current.value().uid() != null ? current.value().uid() : FunctionStorage.newUid();
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
-                .managedBy(current.value().owner(), token, uid)
+                .managedBy(current.value().owner(), token, uid, current.value().nextRevision())
                 .sealed(cipher);
         buckets.claimFor(fn, current.value().owner());
         storage.ensureBuckets(fn);
@@ -111,6 +116,7 @@ public class FunctionService {
             throw new ApiException(409, "Conflict", "function '" + fn.name() + "' changed meanwhile; read it again");
         }
         registry.remember(fn);
+        sweep.register(fn);
         storage.rulesFor(fn, current.value(), store.list());
         grants.issue(fn);
         users.refresh(users.affectedBy(fn, current.value()));

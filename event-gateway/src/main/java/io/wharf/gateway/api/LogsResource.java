@@ -26,6 +26,7 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.gateway.security.Caller;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
+import io.wharf.jetstream.SweepMemory;
 
 /**
  * {@code /system/logs}: a function's executions and their logs, in OSCAR's job shapes (oscar-cli's
@@ -42,15 +43,17 @@ public class LogsResource {
     private final ExecutionStore executions;
     private final LogStore logs;
     private final Caller caller;
+    private final SweepMemory sweep;
     private final java.time.Duration abandonedAfter;
 
     public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs, Caller caller,
-            io.wharf.gateway.GatewayConfig config) {
+            SweepMemory sweep, io.wharf.gateway.GatewayConfig config) {
         this.abandonedAfter = config.gateway().abandonedAfter();
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
         this.caller = caller;
+        this.sweep = sweep;
     }
 
     /**
@@ -150,6 +153,10 @@ public class LogsResource {
     }
 
     private void remove(ExecutionRecord record) {
+        if (record.inputKey() != null) {
+            // its object stays in the input folder: the sweep must not take it for one whose event was lost
+            sweep.removed(record.function(), record.id(), Instant.now());
+        }
         logs.delete(record.id());
         executions.delete(record.function(), record.id());
     }
@@ -174,11 +181,13 @@ public class LogsResource {
             @JsonProperty("exit_code") Integer exitCode,
             @JsonProperty("reason") String reason,
             @JsonProperty("attempt") int attempt,
-            @JsonProperty("outputs") List<String> outputs) {
+            @JsonProperty("outputs") List<String> outputs,
+            @JsonProperty("function_revision") Integer functionRevision) {
 
         static JobInfo of(ExecutionRecord e) {
             return new JobInfo(e.state().oscarStatus(), seconds(e.createdAt()), seconds(e.startedAt()),
-                    seconds(e.finishedAt()), e.exitCode(), e.reason(), e.attempt(), e.outputs());
+                    seconds(e.finishedAt()), e.exitCode(), e.reason(), e.attempt(), e.outputs(),
+                    e.functionRevision());
         }
 
         /** OSCAR's clients parse Kubernetes timestamps: RFC 3339, whole seconds. */

@@ -12,6 +12,6 @@ final class Redaction {
         FunctionDefinition redacted = fn.redacted();
         return fn.isOwnedBy(user)
                 ? redacted
-                : redacted.managedBy(fn.owner(), FunctionDefinition.REDACTED, fn.uid());
+                : redacted.managedBy(fn.owner(), FunctionDefinition.REDACTED, fn.uid(), fn.revision());
     }
 }

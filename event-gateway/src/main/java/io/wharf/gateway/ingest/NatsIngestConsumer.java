@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,6 +25,7 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
 import io.wharf.gateway.GatewayConfig;
 import io.wharf.jetstream.FunctionStore;
+import io.wharf.jetstream.PullLoop;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
 
@@ -42,7 +39,6 @@ public class NatsIngestConsumer {
 
     static final String DURABLE = "wharf-gateway-ingest";
     private static final Logger LOG = Logger.getLogger(NatsIngestConsumer.class);
-    private static final Duration FETCH_WAIT = Duration.ofSeconds(1);
     /** Deliveries of a message that keeps failing unexpectedly before it is dead-lettered. */
     private static final int MAX_ATTEMPTS = 10;
 
@@ -50,8 +46,7 @@ public class NatsIngestConsumer {
     private final IngestService ingest;
     private final FunctionStore functions;
     private final GatewayConfig config;
-    private volatile boolean running;
-    private Thread thread;
+    private PullLoop loop;
 
     public NatsIngestConsumer(Connection connection, IngestService ingest, FunctionStore functions,
             GatewayConfig config) {
@@ -61,41 +56,21 @@ public class NatsIngestConsumer {
         this.config = config;
     }
 
-    void start(@Observes StartupEvent event) throws IOException, JetStreamApiException {
+    void start(@Observes StartupEvent event) {
+        // messages are handled one after another on the loop's thread, up to a batch fetched at once
         // @formatter:off
-        connection.jetStreamManagement().addOrUpdateConsumer(Names.INGEST_STREAM, ConsumerConfiguration.builder()
+        loop = PullLoop.start(connection, Names.INGEST_STREAM, ConsumerConfiguration.builder()
                 .durable(DURABLE)
                 .ackPolicy(AckPolicy.Explicit)
                 .ackWait(Duration.ofSeconds(30))
                 .maxDeliver(-1)
-                .build());
+                .build(), config.gateway().ingestBatch(), Runnable::run, this::handle);
         // @formatter:on
-        JetStreamSubscription subscription = connection.jetStream()
-                .subscribe(null, PullSubscribeOptions.bind(Names.INGEST_STREAM, DURABLE));
-        running = true;
-        thread = new Thread(() -> loop(subscription), "wharf-ingest");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.join(FETCH_WAIT.multipliedBy(3).toMillis());
-        }
-    }
-
-    private void loop(JetStreamSubscription subscription) {
-        while (running) {
-            try {
-                List<Message> batch = subscription.fetch(config.gateway().ingestBatch(), FETCH_WAIT);
-                batch.forEach(this::handle);
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("ingest fetch failed, retrying: %s", e.getMessage());
-                    pause();
-                }
-            }
+        if (loop != null) {
+            loop.stop();
         }
     }
 
@@ -173,14 +148,6 @@ public class NatsIngestConsumer {
     private static boolean isCloudEvent(JsonNode json) {
         return json.isObject() && json.hasNonNull("specversion") && json.hasNonNull("id") && json.hasNonNull("source")
                 && json.hasNonNull("type");
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(FETCH_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A CloudEvent's data is the input: {@code data_base64} decoded, text as is, JSON as JSON. */

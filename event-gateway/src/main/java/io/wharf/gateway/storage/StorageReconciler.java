@@ -102,7 +102,7 @@ public class StorageReconciler {
             }
             try {
                 if (fn.uid() == null) {
-                    fn = fn.managedBy(fn.owner(), fn.token(), FunctionStorage.newUid());
+                    fn = fn.managedBy(fn.owner(), fn.token(), FunctionStorage.newUid(), fn.revision());
                     functions.update(fn, stored.revision());
                     LOG.infof("function=%s given a uid", fn.name());
                 }

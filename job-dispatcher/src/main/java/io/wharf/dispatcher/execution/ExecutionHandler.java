@@ -184,9 +184,7 @@ public class ExecutionHandler {
                     envelope.isInvocation() ? null : envelope.data().key(), instanceId, now)
                     .ofFunction(envelope.wharffunctionuid());
             try {
-                long revision = executions.create(queued);
-                publisher.publishExecution(queued);
-                return new TrackedExecution(executions, queued, revision);
+                return TrackedExecution.create(executions, publisher, queued);
             } catch (ConflictException raced) {
                 existing = executions.get(function, executionId);
                 if (existing.isEmpty()) {
@@ -212,14 +210,15 @@ public class ExecutionHandler {
         String why = record.owner() == null || record.owner().equals(instanceId)
                 ? record.reason()
                 : "claimed from " + record.owner() + ", which stopped beating";
-        ExecutionRecord claimed = record.claimedBy(instanceId, now, why);
         try {
-            long revision = executions.update(claimed, existing.get().revision());
+            TrackedExecution claimed = TrackedExecution.claim(executions, publisher, record,
+                    existing.get().revision(), r -> r.claimedBy(instanceId, now, why));
             if (record.owner() != null) {
                 executor.cleanUp(executionId);
             }
-            LOG.infof("function=%s executionId=%s attempt %d (%s)", function, executionId, claimed.attempt(), why);
-            return new TrackedExecution(executions, claimed, revision);
+            LOG.infof("function=%s executionId=%s attempt %d (%s)", function, executionId,
+                    claimed.current().attempt(), why);
+            return claimed;
         } catch (ConflictException lost) {
             message.nakWithDelay(Duration.ofSeconds(1));
             return null;
@@ -237,8 +236,7 @@ public class ExecutionHandler {
             note(ws, "wharf: input %s", envelope.isInvocation()
                     ? "from the invocation's body"
                     : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
-            ExecutionRecord running = execution.update(r -> r.running(Instant.now()));
-            publisher.publishExecution(running);
+            ExecutionRecord running = execution.transition(r -> r.running(Instant.now(), fn.revision()));
             if (envelope.time() != null) {
                 meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
             }
@@ -266,11 +264,10 @@ public class ExecutionHandler {
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
             storeLog(id, ws);
             Instant end = Instant.now();
-            ExecutionRecord done = execution.update(r -> result.succeeded()
+            ExecutionRecord done = execution.transition(r -> result.succeeded()
                     ? r.succeeded(end, 0, outputs)
                     : r.failed(end, result.timedOut() || result.limitExceeded() != null ? null : result.exitCode(),
                             reason, List.of()));
-            publisher.publishExecution(done);
             finished(fn.name(), done, duration);
             message.ack();
         } catch (UnsafeKeyException e) {
@@ -324,7 +321,7 @@ public class ExecutionHandler {
     private void release(String function, TrackedExecution execution, Message message, String reason,
             Duration delay, boolean counted) {
         try {
-            publisher.publishExecution(execution.update(r -> r.released(Instant.now(), reason, counted)));
+            execution.transition(r -> r.released(Instant.now(), reason, counted));
         } catch (RuntimeException e) {
             LOG.warnf("function=%s executionId=%s cannot release the record: %s", function, execution.current().id(),
                     e.getMessage());
@@ -337,8 +334,7 @@ public class ExecutionHandler {
         try {
             note(ws, "wharf: failed: %s", detail);
             storeLog(execution.current().id(), ws);
-            ExecutionRecord failed = execution.update(r -> r.failed(Instant.now(), null, detail, List.of()));
-            publisher.publishExecution(failed);
+            ExecutionRecord failed = execution.transition(r -> r.failed(Instant.now(), null, detail, List.of()));
             publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail);
             finished(function, failed, duration);
             meters.counter("wharf.executions.dead.lettered", "function", function, "reason", reason).increment();
@@ -383,7 +379,7 @@ public class ExecutionHandler {
         ExecutionRecord record = execution.current();
         try {
             message.inProgress();
-            execution.update(r -> r.heartbeat(Instant.now()));
+            execution.heartbeat(Instant.now());
         } catch (ConflictException e) {
             if (executions.get(record.function(), record.id()).isEmpty()) {
                 // removed with its function (or by its owner): stop the script, deliver nothing
