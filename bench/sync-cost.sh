@@ -8,3 +8,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./wharf install
 ./mvnw -B -q install -DskipTests -pl contracts,testing,jetstream -am
 ./mvnw -B -q -pl jetstream test -Dtest=SyncCostBench -Dsurefire.failIfNoSpecifiedTests=false
+cat bench/results/sync-cost.txt

@@ -111,7 +111,11 @@ class FaultSuiteTest {
         platform.startDispatcher(Map.of("wharf.dispatcher.executor", "container"));
         try {
             // an execution to be killed must be caught running: it takes a moment
-            burst("execution-kill", "sleep 0.3\n", this::killOneRunningContainer);
+            String[] killed = new String[1];
+            burst("execution-kill", "sleep 0.3\n", () -> killed[0] = killOneRunningContainer());
+            assertThat(records("execution-kill-a")).filteredOn(r -> r.id().equals(killed[0]))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.attempt()).as("attempts of the killed execution").isEqualTo(2));
         } finally {
             platform.stopDispatcher();
             platform.startDispatcher();
@@ -220,16 +224,21 @@ class FaultSuiteTest {
         });
     }
 
-    private void killOneRunningContainer() {
+    /** @return the id of the execution whose container was killed */
+    private String killOneRunningContainer() {
         // a container found running may end before the kill reaches it: then another is tried
-        String killed = await().atMost(Duration.ofMinutes(2)).until(() -> {
-            Optional<String> running = podman("ps", "--quiet", "--filter", "label=wharf.io/function=execution-kill-a",
-                    "--filter", "status=running").lines().findFirst();
-            return running.isPresent() && podman("kill", "--signal", "KILL", running.get()).contains(running.get())
-                    ? running.get()
-                    : null;
+        String[] killed = await().atMost(Duration.ofMinutes(2)).until(() -> {
+            Optional<String[]> running = podman("ps", "--filter", "label=wharf.io/function=execution-kill-a",
+                    "--filter", "status=running", "--format", "{{.ID}} {{index .Labels \"wharf.io/execution\"}}")
+                    .lines()
+                    .map(l -> l.split(" "))
+                    .filter(l -> l.length == 2)
+                    .findFirst();
+            return running.isPresent() && podman("kill", "--signal", "KILL", running.get()[0])
+                    .contains(running.get()[0]) ? running.get() : null;
         }, id -> id != null);
-        System.out.printf("fault execution-kill: killed container %s%n", killed);
+        System.out.printf("fault execution-kill: killed container %s of execution %s%n", killed[0], killed[1]);
+        return killed[1];
     }
 
     /** Runs podman as the dispatcher does (./wharf test sets CONTAINERS_CONF), and returns what it printed. */
