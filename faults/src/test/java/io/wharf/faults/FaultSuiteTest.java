@@ -50,6 +50,8 @@ class FaultSuiteTest {
     private static final int DEFAULT_UPLOADS = 300;
     private static final int N = Integer.getInteger("wharf.faults.uploads", DEFAULT_UPLOADS);
     private static final Duration SETTLE = Duration.ofMinutes(8);
+    /** Uploads arrive over about 30 s: a burst the chain works through while the fault strikes. */
+    private static final int UPLOADS_PER_SECOND = 10;
 
     private static Platform platform;
     private static Connection nats;
@@ -160,7 +162,10 @@ class FaultSuiteTest {
         deploy(name, scriptPrefix);
         MinioClient minio = platform.minio();
         CompletableFuture<Void> uploads = CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
             for (int i = 0; i < N; i++) {
+                // paced, so that the fault strikes while files are still arriving
+                holdUntil(start + i * 1_000_000_000L / UPLOADS_PER_SECOND);
                 putUntilStored(name, "in/file-" + i + ".txt", "x".repeat(i % 97 + 1));
             }
         });
@@ -218,10 +223,14 @@ class FaultSuiteTest {
 
     /** The client's own retry: an upload refused while MinIO is down is the uploader's to repeat. */
     private static void putUntilStored(String bucket, String key, String content) {
-        await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            Buckets.put(platform.minio(), bucket, key, content);
-            return true;
-        });
+        await().atMost(SETTLE)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    Buckets.put(platform.minio(), bucket, key, content);
+                    return true;
+                });
     }
 
     /** @return the id of the execution whose container was killed */
@@ -276,9 +285,13 @@ class FaultSuiteTest {
 
     /** Keeps a fault going for as long as the scenario says: the outage's length, not a wait for something. */
     private static void holdFor(Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() < end) {
-            LockSupport.parkNanos(end - System.nanoTime());
+        holdUntil(System.nanoTime() + duration.toNanos());
+    }
+
+    /** Paces the scenario (an outage's length, the uploads' rate) by the clock: not a wait for something to happen. */
+    private static void holdUntil(long nanoTime) {
+        while (System.nanoTime() < nanoTime) {
+            LockSupport.parkNanos(nanoTime - System.nanoTime());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.wharf.dispatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -122,6 +123,43 @@ public interface DispatcherConfig {
         Container container();
 
         Process process();
+
+        Kubernetes kubernetes();
+    }
+
+    /** The Kubernetes executor: one Job per execution, in the dispatcher's namespace. */
+    interface Kubernetes {
+
+        /** Where the executions' Jobs, and their Secrets, live; the dispatcher's own namespace when unset. */
+        Optional<String> namespace();
+
+        /** The supervisor's image: it fetches the input before the script and delivers the outputs after it. */
+        @WithDefault("localhost/wharf-supervisor:latest")
+        String supervisorImage();
+
+        /**
+         * The uid the pods run as. Unset on OpenShift, whose {@code restricted-v2} SCC assigns one from the
+         * namespace's range; set (65534) where images run as root by default and nothing assigns a uid.
+         */
+        Optional<Long> runAsUser();
+
+        /** How long a finished Job (and its pod and log) stays for inspection before Kubernetes removes it. */
+        @WithDefault("1H")
+        Duration ttlAfterFinished();
+
+        /** The extended resource a function with {@code enable_gpu} asks one of. */
+        @WithDefault("nvidia.com/gpu")
+        String gpuResource();
+
+        /** Node labels every execution's pod must match, e.g. {@code wharf.io/role=worker}. */
+        Map<String, String> nodeSelector();
+
+        /** CPU and memory of the supervisor's containers (fetch, deliver), requests and limits alike. */
+        @WithDefault("100m")
+        String supervisorCpu();
+
+        @WithDefault("256Mi")
+        String supervisorMemory();
     }
 
     interface Container {

@@ -35,7 +35,7 @@ public final class Binaries {
         return dir;
     }
 
-    static Path find(String name) {
+    public static Path find(String name) {
         List<Path> candidates = new ArrayList<>();
         String binDir = System.getenv("WHARF_BIN_DIR");
         if (binDir != null && !binDir.isBlank()) {
@@ -51,6 +51,7 @@ public final class Binaries {
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(name + " not found in " + candidates
-                        + ": run ./wharf install (or set WHARF_BIN_DIR)"));
+                        + ": run ./wharf install, or ./wharf install kubernetes for the control plane"
+                        + " (or set WHARF_BIN_DIR)"));
     }
 }
