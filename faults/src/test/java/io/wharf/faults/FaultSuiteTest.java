@@ -239,25 +239,30 @@ class FaultSuiteTest {
         String[] killed = await().atMost(Duration.ofMinutes(2)).until(() -> {
             Optional<String[]> running = podman("ps", "--filter", "label=wharf.io/function=execution-kill-a",
                     "--filter", "status=running", "--format", "{{.ID}} {{index .Labels \"wharf.io/execution\"}}")
+                    .output()
                     .lines()
                     .map(l -> l.split(" "))
                     .filter(l -> l.length == 2)
                     .findFirst();
-            return running.isPresent() && podman("kill", "--signal", "KILL", running.get()[0])
-                    .contains(running.get()[0]) ? running.get() : null;
+            // podman refuses to kill a container that has just exited (and names it in its refusal)
+            return running.isPresent() && podman("kill", "--signal", "KILL", running.get()[0]).exitCode() == 0
+                    ? running.get()
+                    : null;
         }, id -> id != null);
         System.out.printf("fault execution-kill: killed container %s of execution %s%n", killed[0], killed[1]);
         return killed[1];
     }
 
-    /** Runs podman as the dispatcher does (./wharf test sets CONTAINERS_CONF), and returns what it printed. */
-    private static String podman(String... arguments) throws IOException, InterruptedException {
+    /** Runs podman as the dispatcher does (./wharf test sets CONTAINERS_CONF). */
+    private static Podman podman(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return out;
+        return new Podman(process.waitFor(), out);
+    }
+
+    private record Podman(int exitCode, String output) {
     }
 
     private long succeeded(String function) {
