@@ -5,13 +5,17 @@ import jakarta.inject.Singleton;
 
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.execution.DispatcherIdentity;
+import io.wharf.dispatcher.execution.LocalRuntime;
+import io.wharf.dispatcher.execution.RunPreparer;
+import io.wharf.dispatcher.execution.StorageAccess;
 import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.jetstream.NatsConfig;
 import io.wharf.supervisor.ScriptUser;
 
-/** The dispatcher's collaborators: its NATS settings, its secrets cipher, the configured executor. */
+/** The dispatcher's collaborators: its NATS settings, its secrets cipher, the configured executor and runtime. */
 public class Producers {
 
     @Produces
@@ -23,6 +27,12 @@ public class Producers {
     @Singleton
     SecretCipher cipher(DispatcherConfig config) {
         return SecretCipher.fromBase64(config.secrets().key());
+    }
+
+    @Produces
+    @Singleton
+    ExecutionRuntime runtime(RunPreparer preparer, ScriptExecutor executor, StorageAccess storage) {
+        return new LocalRuntime(preparer, executor, storage);
     }
 
     @Produces

@@ -67,7 +67,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
         apiServer = new ServerProcess("kube-apiserver", List.of(Binaries.find("kube-apiserver").toString(),
                 "--etcd-servers", etcdUrl,
                 "--secure-port", Integer.toString(apiPort), "--bind-address", "127.0.0.1",
-                "--advertise-address", "127.0.0.1",
+                // no Service of its own to keep up to date (a loopback address may not be advertised)
+                "--endpoint-reconciler-type", "none",
                 "--cert-dir", dir.resolve("certs").toString(),
                 "--token-auth-file", dir.resolve("tokens.csv").toString(),
                 "--authorization-mode", "Node,RBAC",

@@ -18,7 +18,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
 import io.wharf.dispatcher.DispatcherConfig;
-import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.runtime.ExecutionRuntime;
 
 /**
  * Publishes what this dispatcher can take and what waits, on {@value Names#CAPACITY_SUBJECT}, for an elasticity
@@ -32,19 +32,19 @@ public class CapacityReporter {
     private final Connection connection;
     private final EventConsumer consumer;
     private final ExecutionHandler handler;
-    private final ScriptExecutor executor;
+    private final ExecutionRuntime runtime;
     private final DispatcherConfig.Dispatcher config;
     private final String instanceId;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong pending = new AtomicLong();
 
     public CapacityReporter(Connection connection, EventConsumer consumer, ExecutionHandler handler,
-            ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
+            ExecutionRuntime runtime, DispatcherConfig config, DispatcherIdentity identity,
             ScheduledExecutorService scheduler, MeterRegistry meters) {
         this.connection = connection;
         this.consumer = consumer;
         this.handler = handler;
-        this.executor = executor;
+        this.runtime = runtime;
         this.config = config.dispatcher();
         this.instanceId = identity.instanceId();
         this.scheduler = scheduler;
@@ -65,7 +65,7 @@ public class CapacityReporter {
         } catch (Exception e) {
             LOG.debugf("cannot read the queue depth: %s", e.getMessage());
         }
-        CapacityReport report = new CapacityReport(instanceId, executor.kind(), config.concurrency(),
+        CapacityReport report = new CapacityReport(instanceId, runtime.kind(), config.concurrency(),
                 handler.busy(), consumer.freeSlots(), pending.get(), Instant.now());
         try {
             connection.publish(Names.CAPACITY_SUBJECT, Json.json().writeValueAsBytes(report));

@@ -17,7 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.Names;
 import io.wharf.dispatcher.DispatcherConfig;
-import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.jetstream.PullLoop;
 
 /**
@@ -33,16 +33,16 @@ public class EventConsumer {
     private final Connection connection;
     private final ExecutionHandler handler;
     private final DispatcherConfig.Dispatcher config;
-    private final ScriptExecutor executor;
+    private final ExecutionRuntime runtime;
     private ExecutorService workers;
     private PullLoop loop;
 
     public EventConsumer(Connection connection, ExecutionHandler handler, DispatcherConfig config,
-            ScriptExecutor executor) {
+            ExecutionRuntime runtime) {
         this.connection = connection;
         this.handler = handler;
         this.config = config.dispatcher();
-        this.executor = executor;
+        this.runtime = runtime;
     }
 
     void start(@Observes StartupEvent event) {
@@ -60,7 +60,7 @@ public class EventConsumer {
                 .maxDeliver(-1)
                 .build(), config.concurrency(), workers, handler::handle);
         // @formatter:on
-        LOG.infof("dispatching with the %s executor, %d slot(s)", executor.kind(), config.concurrency());
+        LOG.infof("dispatching with the %s executor, %d slot(s)", runtime.kind(), config.concurrency());
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -35,8 +35,9 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.DispatcherConfig;
-import io.wharf.dispatcher.executor.ExecutionRequest;
-import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.runtime.Attempt;
+import io.wharf.dispatcher.runtime.ExecutionRuntime;
+import io.wharf.dispatcher.runtime.Outcome;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
@@ -66,40 +67,33 @@ import io.wharf.supervisor.Workspace;
 public class ExecutionHandler {
 
     private static final Logger LOG = Logger.getLogger(ExecutionHandler.class);
-    /** What a shell reports for a child killed by SIGKILL. */
-    private static final int SIGKILLED = 128 + 9;
-
     private final FunctionStore functions;
     private final ExecutionStore executions;
     private final LogStore logs;
     private final Publisher publisher;
-    private final StorageAccess storage;
-    private final ScriptExecutor executor;
+    private final ExecutionRuntime runtime;
     private final DispatcherConfig.Dispatcher config;
     private final Path workDir;
     private final String instanceId;
     private final ScheduledExecutorService heartbeats;
     private final MeterRegistry meters;
     private final SecretCipher cipher;
-    private final RunPreparer preparer;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
-            StorageAccess storage, ScriptExecutor executor, DispatcherConfig config, DispatcherIdentity identity,
-            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, RunPreparer preparer) {
+            ExecutionRuntime runtime, DispatcherConfig config, DispatcherIdentity identity,
+            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
         this.publisher = publisher;
-        this.storage = storage;
-        this.executor = executor;
+        this.runtime = runtime;
         this.config = config.dispatcher();
         this.workDir = identity.workDir();
         this.instanceId = identity.instanceId();
         this.heartbeats = heartbeats;
         this.meters = meters;
         this.cipher = cipher;
-        this.preparer = preparer;
     }
 
     /** Executions running now on this dispatcher. */
@@ -214,7 +208,7 @@ public class ExecutionHandler {
             TrackedExecution claimed = TrackedExecution.claim(executions, publisher, record,
                     existing.get().revision(), r -> r.claimedBy(instanceId, now, why));
             if (record.owner() != null) {
-                executor.cleanUp(executionId);
+                runtime.cleanUp(executionId);
             }
             LOG.infof("function=%s executionId=%s attempt %d (%s)", function, executionId,
                     claimed.current().attempt(), why);
@@ -231,39 +225,24 @@ public class ExecutionHandler {
         Timer.Sample duration = Timer.start(meters);
         try {
             note(ws, "wharf: execution %s of function %s, attempt %d, on %s (%s)", id, fn.name(),
-                    execution.current().attempt(), instanceId, executor.kind());
-            ExecutionRequest request = preparer.prepare(id, envelope, fn, ws);
+                    execution.current().attempt(), instanceId, runtime.kind());
             note(ws, "wharf: input %s", envelope.isInvocation()
                     ? "from the invocation's body"
                     : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
-            ExecutionRecord running = execution.transition(r -> r.running(Instant.now(), fn.revision()));
-            if (envelope.time() != null) {
-                meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
-            }
-            RunResult result = executor.run(request);
-            if (execution.isCancelled()) {
+            Outcome outcome = runtime.carryOut(new Attempt(id, envelope, fn, ws, () -> started(envelope, fn,
+                    execution), execution::isCancelled));
+            if (outcome.cancelled()) {
                 meters.counter("wharf.executions.cancelled", "function", fn.name()).increment();
                 message.ack();
                 return;
             }
-            if (!result.timedOut() && result.limitExceeded() == null && result.exitCode() != 0
-                    && !ws.scriptStarted()) {
-                throw new EngineFailure(result.exitCode(), executor.kind());
-            }
-            if (!result.timedOut() && result.limitExceeded() == null && result.exitCode() == SIGKILLED) {
-                // not killed by Wharf (timeout, limit): by someone outside, the kernel, an evicting node
-                throw new IOException("the script was killed (SIGKILL) from outside, or ran out of memory");
-            }
-            List<String> outputs = result.succeeded() ? storage.supervisorFor(fn).deliver(fn, ws, id) : List.of();
-            String reason = result.limitExceeded() != null
-                    ? "was killed: it " + result.limitExceeded()
-                    : result.timedOut()
-                            ? "timed out after " + request.timeout().toSeconds() + "s and was killed"
-                            : result.exitCode() == 0 ? null : "the script exited with " + result.exitCode();
+            String reason = outcome.failure();
+            List<String> outputs = outcome.outputs();
             note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
             storeLog(id, ws);
             Instant end = Instant.now();
+            RunResult result = outcome.result();
             ExecutionRecord done = execution.transition(r -> result.succeeded()
                     ? r.succeeded(end, 0, outputs)
                     : r.failed(end, result.timedOut() || result.limitExceeded() != null ? null : result.exitCode(),
@@ -280,11 +259,19 @@ public class ExecutionHandler {
             // the dispatcher is stopping: its script must not outlive it (a container would keep running, orphaned,
             // and its retry collide with it), so it is stopped before the execution is handed back
             Thread.interrupted();
-            executor.cleanUp(id);
+            runtime.cleanUp(id);
             release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO, false);
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             platformFailure(fn.name(), execution, ws, message, e, duration);
+        }
+    }
+
+    /** The script is about to start: the record says so. */
+    private void started(Envelope envelope, FunctionDefinition fn, TrackedExecution execution) {
+        ExecutionRecord running = execution.transition(r -> r.running(Instant.now(), fn.revision()));
+        if (envelope.time() != null) {
+            meters.timer("wharf.dispatch.latency").record(Duration.between(envelope.time(), running.startedAt()));
         }
     }
 
@@ -296,7 +283,7 @@ public class ExecutionHandler {
     private void platformFailure(String function, TrackedExecution execution, Workspace ws, Message message,
             Exception e, Timer.Sample duration) {
         String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-        boolean outage = Outages.isOutage(e) || e instanceof EngineFailure && !executor.available();
+        boolean outage = Outages.isOutage(e) || e instanceof EngineFailure && !runtime.available();
         if (outage) {
             LOG.warnf("function=%s executionId=%s waits for the platform (%s); retrying in %s", function,
                     execution.current().id(), reason, config.outageRetry());
@@ -384,7 +371,7 @@ public class ExecutionHandler {
             if (executions.get(record.function(), record.id()).isEmpty()) {
                 // removed with its function (or by its owner): stop the script, deliver nothing
                 execution.cancel();
-                executor.cleanUp(record.id());
+                runtime.cleanUp(record.id());
                 LOG.infof("function=%s executionId=%s was removed while running: stopped", record.function(),
                         record.id());
             } else {

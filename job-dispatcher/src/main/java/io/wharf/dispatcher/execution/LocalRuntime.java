@@ -1,0 +1,71 @@
+package io.wharf.dispatcher.execution;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.wharf.dispatcher.executor.ExecutionRequest;
+import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.runtime.Attempt;
+import io.wharf.dispatcher.runtime.ExecutionRuntime;
+import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.supervisor.RunResult;
+
+/**
+ * An attempt on this machine: the dispatcher fetches the input into the attempt's workspace, the configured
+ * {@link ScriptExecutor} (a container or a process) runs the script, and the dispatcher delivers the outputs.
+ */
+public final class LocalRuntime implements ExecutionRuntime {
+
+    /** What a shell reports for a child killed by SIGKILL. */
+    private static final int SIGKILLED = 128 + 9;
+
+    private final RunPreparer preparer;
+    private final ScriptExecutor executor;
+    private final StorageAccess storage;
+
+    public LocalRuntime(RunPreparer preparer, ScriptExecutor executor, StorageAccess storage) {
+        this.preparer = preparer;
+        this.executor = executor;
+        this.storage = storage;
+    }
+
+    @Override
+    public Outcome carryOut(Attempt attempt) throws IOException, InterruptedException {
+        ExecutionRequest request = preparer.prepare(attempt.executionId(), attempt.envelope(), attempt.function(),
+                attempt.workspace());
+        attempt.started().run();
+        RunResult result = executor.run(request);
+        if (attempt.cancelled().getAsBoolean()) {
+            return Outcome.cancelledDuring(result, request.timeout());
+        }
+        boolean killedByWharf = result.timedOut() || result.limitExceeded() != null;
+        if (!killedByWharf && result.exitCode() != 0 && !attempt.workspace().scriptStarted()) {
+            throw new EngineFailure(result.exitCode(), executor.kind());
+        }
+        if (!killedByWharf && result.exitCode() == SIGKILLED) {
+            // not killed by Wharf (timeout, limit): by someone outside, the kernel, an evicting node
+            throw new IOException("the script was killed (SIGKILL) from outside, or ran out of memory");
+        }
+        List<String> outputs = result.succeeded()
+                ? storage.supervisorFor(attempt.function())
+                        .deliver(attempt.function(), attempt.workspace(),
+                                attempt.executionId())
+                : List.of();
+        return Outcome.ended(result, outputs, request.timeout());
+    }
+
+    @Override
+    public void cleanUp(String executionId) {
+        executor.cleanUp(executionId);
+    }
+
+    @Override
+    public boolean available() {
+        return executor.available();
+    }
+
+    @Override
+    public String kind() {
+        return executor.kind();
+    }
+}
