@@ -103,8 +103,13 @@ public class InputSweep {
      * stored before are not the function's to process.
      */
     public void register(FunctionDefinition fn) {
-        for (StorageIO in : sweptInputs(fn)) {
-            cursor(fn, in);
+        try {
+            for (StorageIO in : sweptInputs(fn)) {
+                cursor(fn, in);
+            }
+        } catch (RuntimeException e) {
+            // the function is stored: its first sweep round notes the folders instead, a little later
+            LOG.warnf("function=%s input folders not noted for the sweep yet: %s", fn.name(), e.getMessage());
         }
     }
 
