@@ -88,6 +88,10 @@ public final class SupervisorCli {
         Workspace ws = new Workspace(Path.of(dir)).reset();
         String name = supervisor.fetch(envelope, fn, ws);
         Files.writeString(ws.root().resolve(INPUT_NAME_FILE), name);
+        // for a pod whose next container runs the script in the function's image, with the sandbox at /wharf and
+        // nothing but /bin/sh: its variables as the script sees them there (run rewrites them for this machine)
+        ScriptLauncher.writeEnvironment(ws.environmentFile(), Supervisor.scriptEnvironment(envelope, fn,
+                EnvelopeIds.executionId(fn.name(), envelope.id()), Workspace.containerView(), name));
         return 0;
     }
 
