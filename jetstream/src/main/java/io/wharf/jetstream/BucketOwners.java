@@ -1,14 +1,11 @@
 package io.wharf.jetstream;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.nats.client.Connection;
-import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
 
 /**
@@ -21,12 +18,7 @@ public final class BucketOwners {
     private final TypedBucket<Owner> bucket;
 
     public BucketOwners(Connection connection) {
-        try {
-            this.bucket = new TypedBucket<>(connection.keyValue(Names.BUCKETS_BUCKET), BucketOwners::encode,
-                    BucketOwners::decode);
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + Names.BUCKETS_BUCKET, e);
-        }
+        this.bucket = TypedBucket.ofJson(connection, Names.BUCKETS_BUCKET, Owner.class);
     }
 
     public Optional<String> ownerOf(String bucketName) {
@@ -60,19 +52,4 @@ public final class BucketOwners {
     record Owner(@JsonProperty("user") String user) {
     }
 
-    private static byte[] encode(Owner owner) {
-        try {
-            return Json.json().writeValueAsBytes(owner);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Owner decode(byte[] bytes) {
-        try {
-            return Json.json().readValue(bytes, Owner.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not a bucket owner", e);
-        }
-    }
 }

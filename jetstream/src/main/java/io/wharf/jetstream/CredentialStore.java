@@ -1,14 +1,11 @@
 package io.wharf.jetstream;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 import io.nats.client.Connection;
-import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.storage.StorageCredentials;
 
@@ -23,12 +20,7 @@ public final class CredentialStore {
     private final TypedBucket<StorageCredentials> bucket;
 
     private CredentialStore(Connection connection, String name) {
-        try {
-            this.bucket = new TypedBucket<>(connection.keyValue(name), CredentialStore::encode,
-                    CredentialStore::decode);
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + name, e);
-        }
+        this.bucket = TypedBucket.ofJson(connection, name, StorageCredentials.class);
     }
 
     public static CredentialStore users(Connection connection) {
@@ -65,19 +57,4 @@ public final class CredentialStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(holder.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] encode(StorageCredentials credentials) {
-        try {
-            return Json.json().writeValueAsBytes(credentials);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static StorageCredentials decode(byte[] bytes) {
-        try {
-            return Json.json().readValue(bytes, StorageCredentials.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not storage credentials", e);
-        }
-    }
 }

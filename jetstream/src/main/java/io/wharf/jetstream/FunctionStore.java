@@ -1,14 +1,12 @@
 package io.wharf.jetstream;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.KeyValueWatcher;
-import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.function.FunctionDefinition;
 
@@ -18,12 +16,7 @@ public final class FunctionStore {
     private final TypedBucket<FunctionDefinition> bucket;
 
     public FunctionStore(Connection connection) {
-        try {
-            this.bucket = new TypedBucket<>(connection.keyValue(Names.FUNCTIONS_BUCKET), FunctionStore::encode,
-                    FunctionStore::decode);
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + Names.FUNCTIONS_BUCKET, e);
-        }
+        this.bucket = TypedBucket.ofJson(connection, Names.FUNCTIONS_BUCKET, FunctionDefinition.class);
     }
 
     public Optional<Versioned<FunctionDefinition>> get(String name) {
@@ -60,19 +53,4 @@ public final class FunctionStore {
         }
     }
 
-    static byte[] encode(FunctionDefinition fn) {
-        try {
-            return Json.json().writeValueAsBytes(fn);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static FunctionDefinition decode(byte[] bytes) {
-        try {
-            return Json.json().readValue(bytes, FunctionDefinition.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not a function definition", e);
-        }
-    }
 }

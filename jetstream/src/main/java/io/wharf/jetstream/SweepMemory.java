@@ -1,7 +1,5 @@
 package io.wharf.jetstream;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.nats.client.Connection;
 import io.wharf.contracts.Hashes;
-import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
 
 /**
@@ -28,12 +25,7 @@ public final class SweepMemory {
     private final TypedBucket<Entry> bucket;
 
     public SweepMemory(Connection connection) {
-        try {
-            this.bucket = new TypedBucket<>(connection.keyValue(Names.SWEEP_BUCKET), SweepMemory::encode,
-                    SweepMemory::decode);
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + Names.SWEEP_BUCKET, e);
-        }
+        this.bucket = TypedBucket.ofJson(connection, Names.SWEEP_BUCKET, Entry.class);
     }
 
     /**
@@ -85,19 +77,4 @@ public final class SweepMemory {
     record Entry(@JsonProperty("cursor") Cursor cursor, @JsonProperty("removed_at") Instant removedAt) {
     }
 
-    private static byte[] encode(Entry entry) {
-        try {
-            return Json.json().writeValueAsBytes(entry);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Entry decode(byte[] bytes) {
-        try {
-            return Json.json().readValue(bytes, Entry.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not a sweep entry", e);
-        }
-    }
 }

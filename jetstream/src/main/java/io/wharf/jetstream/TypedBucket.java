@@ -1,15 +1,18 @@
 package io.wharf.jetstream;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.wharf.contracts.Json;
 
 /**
  * A key-value bucket of one type of JSON value. Creates fail when the key exists and updates fail when the key
@@ -25,6 +28,27 @@ class TypedBucket<T> {
         this.kv = kv;
         this.encode = encode;
         this.decode = decode;
+    }
+
+    /** Opens the bucket {@code name}, whose values are {@code type} as JSON. */
+    static <T> TypedBucket<T> ofJson(Connection connection, String name, Class<T> type) {
+        try {
+            return new TypedBucket<>(connection.keyValue(name), value -> {
+                try {
+                    return Json.json().writeValueAsBytes(value);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, bytes -> {
+                try {
+                    return Json.json().readValue(bytes, type);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("not a " + type.getSimpleName() + " in " + name, e);
+                }
+            });
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + name, e);
+        }
     }
 
     Optional<Versioned<T>> get(String key) {

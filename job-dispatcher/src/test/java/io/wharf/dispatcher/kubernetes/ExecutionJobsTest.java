@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -137,30 +139,20 @@ class ExecutionJobsTest {
                 .endTerminated()
                 .build();
         pod.setStatus(new PodStatusBuilder().withPhase("Succeeded")
-                .withInitContainerStatuses(
-                        new ContainerStatusBuilder().withName("fetch")
-                                .withImage("i")
-                                .withImageID("i")
-                                .withReady(false)
-                                .withRestartCount(0)
-                                .withState(terminated)
-                                .build(),
-                        new ContainerStatusBuilder().withName("run")
-                                .withImage("i")
-                                .withImageID("i")
-                                .withReady(false)
-                                .withRestartCount(0)
-                                .withState(terminated)
-                                .build())
-                .withContainerStatuses(new ContainerStatusBuilder().withName("deliver")
-                        .withImage("i")
-                        .withImageID("i")
-                        .withReady(false)
-                        .withRestartCount(0)
-                        .withState(terminated)
-                        .build())
+                .withInitContainerStatuses(ended("fetch", terminated), ended("run", terminated))
+                .withContainerStatuses(ended("deliver", terminated))
                 .build());
         client.pods().resource(pod).updateStatus();
+    }
+
+    private static ContainerStatus ended(String container, ContainerState state) {
+        return new ContainerStatusBuilder().withName(container)
+                .withImage("i")
+                .withImageID("i")
+                .withReady(false)
+                .withRestartCount(0)
+                .withState(state)
+                .build();
     }
 
     private static JobPlan plan(String executionId) {
