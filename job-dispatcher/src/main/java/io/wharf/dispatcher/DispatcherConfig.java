@@ -55,8 +55,9 @@ public interface DispatcherConfig {
     interface Dispatcher {
 
         /**
-         * {@code container} (Podman or Docker), or {@code process}: a local process, for trusted single-user use
-         * only (no CPU, memory or network limit; docs/security.md). Never chosen for you.
+         * {@code container} (Podman or Docker); {@code kubernetes}, one Job per execution (docs/kubernetes.md); or
+         * {@code process}: a local process, for trusted single-user use only (no CPU, memory or network limit;
+         * docs/security.md). Never chosen for you.
          */
         @WithDefault("container")
         ExecutorKind executor();
@@ -160,6 +161,13 @@ public interface DispatcherConfig {
 
         @WithDefault("256Mi")
         String supervisorMemory();
+
+        /**
+         * How long an execution's pod may take to start its script (scheduling, pulling images, fetching the input):
+         * past it, the attempt is a platform failure naming why the pod waits, and its Job is removed.
+         */
+        @WithDefault("5M")
+        Duration pendingLimit();
     }
 
     interface Container {
@@ -196,6 +204,6 @@ public interface DispatcherConfig {
     }
 
     enum ExecutorKind {
-        container, process
+        container, process, kubernetes
     }
 }

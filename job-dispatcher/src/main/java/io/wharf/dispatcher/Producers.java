@@ -1,16 +1,23 @@
 package io.wharf.dispatcher;
 
+import java.time.Clock;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.dispatcher.execution.DispatcherIdentity;
+import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.execution.LocalRuntime;
 import io.wharf.dispatcher.execution.RunPreparer;
 import io.wharf.dispatcher.execution.StorageAccess;
 import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.kubernetes.KubernetesRuntime;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.jetstream.NatsConfig;
 import io.wharf.supervisor.ScriptUser;
@@ -31,8 +38,20 @@ public class Producers {
 
     @Produces
     @Singleton
-    ExecutionRuntime runtime(RunPreparer preparer, ScriptExecutor executor, StorageAccess storage) {
-        return new LocalRuntime(preparer, executor, storage);
+    ExecutionRuntime runtime(DispatcherConfig config, Instance<RunPreparer> preparer, Instance<ScriptExecutor> executor,
+            StorageAccess storage) {
+        if (config.dispatcher().executor() == DispatcherConfig.ExecutorKind.kubernetes) {
+            // in a pod: its ServiceAccount; elsewhere: KUBECONFIG or ~/.kube/config
+            return new KubernetesRuntime(new KubernetesClientBuilder().build(), config.dispatcher().kubernetes(),
+                    FunctionLimits.of(config), storage::platformStore, Clock.systemUTC());
+        }
+        return new LocalRuntime(preparer.get(), executor.get(), storage);
+    }
+
+    void close(@Disposes ExecutionRuntime runtime) throws Exception {
+        if (runtime instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     @Produces

@@ -37,6 +37,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *        earlier one of the same name (its envelopes, executions and sealed secrets)
  * @param revision set by the gateway: 1 when the function is created, one more with every update; each execution
  *        records the revision it ran with
+ * @param enableGpu OSCAR's {@code enable_gpu}: the script gets one GPU (the Kubernetes executor asks for one; the
+ *        local executors have none to give, docs/kubernetes.md)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -59,7 +61,8 @@ public record FunctionDefinition(
         @JsonProperty("allowed_users") List<String> allowedUsers,
         @JsonProperty("labels") Map<String, String> labels,
         @JsonProperty("uid") String uid,
-        @JsonProperty("revision") Integer revision) {
+        @JsonProperty("revision") Integer revision,
+        @JsonProperty("enable_gpu") Boolean enableGpu) {
 
     public static final String REDACTED = "********";
 
@@ -89,14 +92,14 @@ public record FunctionDefinition(
     public FunctionDefinition managedBy(String newOwner, String newToken, String newUid, Integer newRevision) {
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
                 environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid,
-                newRevision);
+                newRevision, enableGpu);
     }
 
     /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
     public FunctionDefinition withScript(String newScript) {
         return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
                 environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid,
-                revision);
+                revision, enableGpu);
     }
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
@@ -128,7 +131,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, visibility,
-                allowedUsers, labels, uid, revision);
+                allowedUsers, labels, uid, revision, enableGpu);
     }
 
     /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
@@ -138,7 +141,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid,
-                revision);
+                revision, enableGpu);
     }
 
     /**

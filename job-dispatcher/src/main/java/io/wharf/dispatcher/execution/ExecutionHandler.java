@@ -208,7 +208,7 @@ public class ExecutionHandler {
             TrackedExecution claimed = TrackedExecution.claim(executions, publisher, record,
                     existing.get().revision(), r -> r.claimedBy(instanceId, now, why));
             if (record.owner() != null) {
-                runtime.cleanUp(executionId);
+                runtime.takeOver(executionId);
             }
             LOG.infof("function=%s executionId=%s attempt %d (%s)", function, executionId,
                     claimed.current().attempt(), why);
@@ -256,10 +256,10 @@ public class ExecutionHandler {
         } catch (ConflictException e) {
             LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
         } catch (InterruptedException e) {
-            // the dispatcher is stopping: its script must not outlive it (a container would keep running, orphaned,
-            // and its retry collide with it), so it is stopped before the execution is handed back
+            // the dispatcher is stopping: a local script must not outlive it (a container would keep running,
+            // orphaned, and its retry collide with it), so the runtime stops it; a Job runs on, to be adopted
             Thread.interrupted();
-            runtime.cleanUp(id);
+            runtime.handBack(id);
             release(fn.name(), execution, message, "interrupted: the dispatcher is stopping", Duration.ZERO, false);
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -371,7 +371,7 @@ public class ExecutionHandler {
             if (executions.get(record.function(), record.id()).isEmpty()) {
                 // removed with its function (or by its owner): stop the script, deliver nothing
                 execution.cancel();
-                runtime.cleanUp(record.id());
+                runtime.stop(record.id());
                 LOG.infof("function=%s executionId=%s was removed while running: stopped", record.function(),
                         record.id());
             } else {

@@ -55,7 +55,7 @@ public final class LocalRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public void cleanUp(String executionId) {
+    public void stop(String executionId) {
         executor.cleanUp(executionId);
     }
 

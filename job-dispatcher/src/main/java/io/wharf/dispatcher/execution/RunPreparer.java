@@ -1,14 +1,12 @@
 package io.wharf.dispatcher.execution;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.function.FunctionDefinition;
-import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.executor.ExecutionRequest;
 import io.wharf.dispatcher.executor.ScriptExecutor;
@@ -27,11 +25,13 @@ public class RunPreparer {
     private final StorageAccess storage;
     private final ScriptExecutor executor;
     private final DispatcherConfig.Dispatcher config;
+    private final FunctionLimits limits;
 
     public RunPreparer(StorageAccess storage, ScriptExecutor executor, DispatcherConfig config) {
         this.storage = storage;
         this.executor = executor;
         this.config = config.dispatcher();
+        this.limits = FunctionLimits.of(config);
     }
 
     /**
@@ -45,14 +45,8 @@ public class RunPreparer {
                 Supervisor.scriptEnvironment(envelope, fn, executionId, executor.paths(ws), input));
         ws.handTo(executor.scriptUser());
         long max = config.maxWorkspaceSize().asLongValue();
-        return new ExecutionRequest(executionId, fn, envelope, ws, timeout(fn),
-                FunctionValidator.cpuMillis(fn.cpu() != null ? fn.cpu() : config.defaultCpu()),
-                FunctionValidator.memoryBytes(fn.memory() != null ? fn.memory() : config.defaultMemory()),
-                workspaceLimit(ws, max));
-    }
-
-    public Duration timeout(FunctionDefinition fn) {
-        return fn.timeout() != null ? Duration.ofSeconds(fn.timeout()) : config.defaultTimeout();
+        return new ExecutionRequest(executionId, fn, envelope, ws, limits.timeout(fn), limits.cpuMillis(fn),
+                limits.memoryBytes(fn), workspaceLimit(ws, max));
     }
 
     /** What the script adds to its workspace beyond what it was given, watched while it runs. */

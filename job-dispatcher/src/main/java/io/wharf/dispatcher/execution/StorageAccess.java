@@ -37,11 +37,15 @@ public class StorageAccess {
     }
 
     public Supervisor supervisorFor(FunctionDefinition fn) {
-        Optional<S3Endpoint> platform = grants.get(fn.name())
+        return new Supervisor(new StorageClients(platformStore(fn), guard));
+    }
+
+    /** The platform's MinIO with the function's own keys; empty when the gateway issued it none. */
+    public Optional<S3Endpoint> platformStore(FunctionDefinition fn) {
+        return grants.get(fn.name())
                 .map(Versioned::value)
                 .filter(g -> g.uid() != null && g.uid().equals(fn.uid()))
                 .map(this::endpoint);
-        return new Supervisor(new StorageClients(platform, guard));
     }
 
     private S3Endpoint endpoint(StorageCredentials grant) {

@@ -50,6 +50,15 @@ public final class ExecutionJobs {
     /** The file the run container writes the script's exit code to, in the sandbox. */
     static final String EXIT_CODE_FILE = ".wharf-exit-code";
 
+    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    static final String MANAGED_BY = "wharf-job-dispatcher";
+    static final String EXECUTION_LABEL = "wharf.io/execution";
+    static final String FUNCTION_LABEL = "wharf.io/function";
+    /** The containers of an execution's pod, in the order they run. */
+    static final List<String> STEPS = List.of("fetch", "run", "deliver");
+    /** Where the deliver step writes the keys of the outputs: its termination message. */
+    private static final String TERMINATION_LOG = "/dev/termination-log";
+
     private final DispatcherConfig.Kubernetes config;
 
     public ExecutionJobs(DispatcherConfig.Kubernetes config) {
@@ -82,7 +91,7 @@ public final class ExecutionJobs {
                 .endMetadata()
                 .withNewSpec()
                     .withBackoffLimit(0)
-                    .withActiveDeadlineSeconds(plan.timeout().toSeconds())
+                    .withActiveDeadlineSeconds(plan.deadline().toSeconds())
                     .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels).endMetadata()
@@ -111,7 +120,8 @@ public final class ExecutionJobs {
                                                     mount("workspace", Workspace.CONTAINER_ROOT, "sandbox", false),
                                                     mount("tmp", "/tmp", null, false))
                                             .build())
-                            .withContainers(supervisor("deliver", plan, List.of("deliver")))
+                            .withContainers(
+                                    supervisor("deliver", plan, List.of("deliver", "--report", TERMINATION_LOG)))
                             .addNewVolume().withName("workspace").withNewEmptyDir().endEmptyDir().endVolume()
                             .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                             .addNewVolume()
@@ -192,13 +202,13 @@ public final class ExecutionJobs {
                 .build();
     }
 
-    private static Map<String, String> labels(JobPlan plan) {
+    static Map<String, String> labels(JobPlan plan) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", "wharf-execution");
         labels.put("app.kubernetes.io/part-of", "wharf");
-        labels.put("app.kubernetes.io/managed-by", "wharf-job-dispatcher");
-        labels.put("wharf.io/function", plan.function());
-        labels.put("wharf.io/execution", plan.executionId());
+        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+        labels.put(FUNCTION_LABEL, plan.function());
+        labels.put(EXECUTION_LABEL, plan.executionId());
         if (plan.functionUid() != null) {
             labels.put("wharf.io/function-uid", plan.functionUid());
         }

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param cpuMillis the script's CPU, requested and limited
  * @param memoryBytes the script's memory, requested and limited
  * @param gpu whether the script gets a GPU
- * @param timeout the Job's deadline
+ * @param deadline the Job's deadline: the script's timeout, and the time it may wait to start
  */
 public record JobPlan(
         String executionId,
@@ -22,5 +22,5 @@ public record JobPlan(
         long cpuMillis,
         long memoryBytes,
         boolean gpu,
-        Duration timeout) {
+        Duration deadline) {
 }

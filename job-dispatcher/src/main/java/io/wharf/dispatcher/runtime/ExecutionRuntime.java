@@ -20,8 +20,24 @@ public interface ExecutionRuntime {
      */
     Outcome carryOut(Attempt attempt) throws IOException, InterruptedException;
 
-    /** Removes what an earlier attempt of this execution may have left running (after its dispatcher stopped). */
-    void cleanUp(String executionId);
+    /** The execution was removed while it ran (its function deleted): stops it and removes what it left. */
+    void stop(String executionId);
+
+    /**
+     * This dispatcher is stopping during the attempt, which is handed back for another dispatcher to take over. On
+     * this machine the script must not outlive its dispatcher, so it is stopped; a Job runs on without it.
+     */
+    default void handBack(String executionId) {
+        stop(executionId);
+    }
+
+    /**
+     * A new attempt takes over from a dispatcher that stopped: on this machine what it left running is removed; a Job
+     * it started is adopted by {@link #carryOut} instead.
+     */
+    default void takeOver(String executionId) {
+        stop(executionId);
+    }
 
     /** Whether anything can run now: a platform failure while not is an outage, waited out without counting. */
     boolean available();

@@ -4,34 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wharf.dispatcher.DispatcherConfig;
-import io.wharf.testing.KubernetesControlPlane;
 
 /**
  * The Job of an execution against a real kube-apiserver and kube-controller-manager: the API server's validation and
@@ -42,36 +28,16 @@ class ExecutionJobsTest {
 
     private static final String NAMESPACE = "wharf-executions";
 
-    private static KubernetesControlPlane cluster;
     private static KubernetesClient client;
 
     @BeforeAll
-    static void start(@TempDir Path dir) throws Exception {
-        cluster = new KubernetesControlPlane(dir).start();
-        Config config = new ConfigBuilder().withMasterUrl(cluster.url())
-                .withOauthToken(cluster.adminToken())
-                .withCaCertData(java.util.Base64.getEncoder()
-                        .encodeToString(Files.readAllBytes(cluster.certificate())))
-                .withNamespace(NAMESPACE)
-                .build();
-        client = new KubernetesClientBuilder().withConfig(config).build();
-        client.namespaces()
-                .resource(new NamespaceBuilder().withNewMetadata()
-                        .withName(NAMESPACE)
-                        .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                        .endMetadata()
-                        .build())
-                .create();
+    static void connect() {
+        client = TestCluster.client(NAMESPACE);
     }
 
     @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void disconnect() {
+        client.close();
     }
 
     @Test
@@ -130,29 +96,12 @@ class ExecutionJobsTest {
     }
 
     private static void succeed(Pod pod) {
-        Instant now = Instant.now();
-        var terminated = new ContainerStateBuilder().withNewTerminated()
-                .withExitCode(0)
-                .withReason("Completed")
-                .withStartedAt(now.toString())
-                .withFinishedAt(now.toString())
-                .endTerminated()
-                .build();
+        var ended = TestCluster.terminated(0, "Completed", null);
         pod.setStatus(new PodStatusBuilder().withPhase("Succeeded")
-                .withInitContainerStatuses(ended("fetch", terminated), ended("run", terminated))
-                .withContainerStatuses(ended("deliver", terminated))
+                .withInitContainerStatuses(TestCluster.status("fetch", ended), TestCluster.status("run", ended))
+                .withContainerStatuses(TestCluster.status("deliver", ended))
                 .build());
         client.pods().resource(pod).updateStatus();
-    }
-
-    private static ContainerStatus ended(String container, ContainerState state) {
-        return new ContainerStatusBuilder().withName(container)
-                .withImage("i")
-                .withImageID("i")
-                .withReady(false)
-                .withRestartCount(0)
-                .withState(state)
-                .build();
     }
 
     private static JobPlan plan(String executionId) {
@@ -161,47 +110,6 @@ class ExecutionJobsTest {
     }
 
     private static DispatcherConfig.Kubernetes config(Optional<Long> runAsUser) {
-        return new DispatcherConfig.Kubernetes() {
-
-            @Override
-            public Optional<String> namespace() {
-                return Optional.of(NAMESPACE);
-            }
-
-            @Override
-            public String supervisorImage() {
-                return "localhost/wharf-supervisor:latest";
-            }
-
-            @Override
-            public Optional<Long> runAsUser() {
-                return runAsUser;
-            }
-
-            @Override
-            public Duration ttlAfterFinished() {
-                return Duration.ofHours(1);
-            }
-
-            @Override
-            public String gpuResource() {
-                return "nvidia.com/gpu";
-            }
-
-            @Override
-            public Map<String, String> nodeSelector() {
-                return Map.of();
-            }
-
-            @Override
-            public String supervisorCpu() {
-                return "100m";
-            }
-
-            @Override
-            public String supervisorMemory() {
-                return "256Mi";
-            }
-        };
+        return TestCluster.config(NAMESPACE, runAsUser, Duration.ofMinutes(5));
     }
 }

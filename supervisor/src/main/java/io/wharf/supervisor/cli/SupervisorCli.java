@@ -1,6 +1,7 @@
 package io.wharf.supervisor.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,17 +23,18 @@ import io.wharf.supervisor.Supervisor;
 import io.wharf.supervisor.Workspace;
 
 /**
- * {@code supervisor fetch|run|deliver --workspace DIR --event FILE --function FILE [--timeout SECONDS]}: the three
- * steps of an execution as separate commands, for a pod whose init container fetches, whose main container runs and
- * whose sidecar delivers. The platform's store comes from {@code WHARF_S3_ENDPOINT}, {@code WHARF_S3_ACCESS_KEY},
+ * {@code supervisor fetch|run|deliver --workspace DIR --event FILE --function FILE [--timeout SECONDS] [--report FILE]}:
+ * the three steps of an execution as separate commands, for an execution's pod (docs/adr/0010). The platform's store comes from {@code WHARF_S3_ENDPOINT}, {@code WHARF_S3_ACCESS_KEY},
  * {@code WHARF_S3_SECRET_KEY} and {@code WHARF_S3_REGION}. Exit codes: the script's for {@code run}, 0 or 1 otherwise,
  * 2 for bad usage.
  */
 public final class SupervisorCli {
 
     private static final String USAGE = "usage: supervisor fetch|run|deliver --workspace DIR --event FILE "
-            + "--function FILE [--timeout SECONDS]";
+            + "--function FILE [--timeout SECONDS] [--report FILE]";
     private static final String INPUT_NAME_FILE = ".input-name";
+    /** What Kubernetes keeps of a container's termination message. */
+    private static final int TERMINATION_MESSAGE_BYTES = 4096;
 
     private SupervisorCli() {
     }
@@ -64,11 +66,7 @@ public final class SupervisorCli {
             return switch (args[0]) {
                 case "fetch" -> fetch(supervisor, envelope, fn, options.get("--workspace"));
                 case "run" -> runScript(envelope, fn, ws, options.getOrDefault("--timeout", "300"));
-                case "deliver" -> {
-                    supervisor.deliver(fn, ws, EnvelopeIds.executionId(fn.name(), envelope.id()))
-                            .forEach(System.out::println);
-                    yield 0;
-                }
+                case "deliver" -> deliver(supervisor, envelope, fn, ws, options.get("--report"));
                 default -> {
                     System.err.println(USAGE);
                     yield 2;
@@ -92,6 +90,29 @@ public final class SupervisorCli {
         // nothing but /bin/sh: its variables as the script sees them there (run rewrites them for this machine)
         ScriptLauncher.writeEnvironment(ws.environmentFile(), Supervisor.scriptEnvironment(envelope, fn,
                 EnvelopeIds.executionId(fn.name(), envelope.id()), Workspace.containerView(), name));
+        return 0;
+    }
+
+    /**
+     * Delivers the outputs and prints their keys; with {@code --report FILE} (a pod's termination-message path) also
+     * writes them there, one per line, as many whole lines as fit in a termination message.
+     */
+    private static int deliver(Supervisor supervisor, Envelope envelope, FunctionDefinition fn, Workspace ws,
+            String report) throws IOException {
+        List<String> outputs = supervisor.deliver(fn, ws, EnvelopeIds.executionId(fn.name(), envelope.id()));
+        outputs.forEach(System.out::println);
+        if (report != null) {
+            StringBuilder message = new StringBuilder();
+            int bytes = 0;
+            for (String output : outputs) {
+                bytes += output.getBytes(StandardCharsets.UTF_8).length + 1;
+                if (bytes > TERMINATION_MESSAGE_BYTES) {
+                    break;
+                }
+                message.append(output).append('\n');
+            }
+            Files.writeString(Path.of(report), message, StandardCharsets.UTF_8);
+        }
         return 0;
     }
 

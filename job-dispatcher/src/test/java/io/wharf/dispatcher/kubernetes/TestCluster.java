@@ -1,0 +1,165 @@
+package io.wharf.dispatcher.kubernetes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.wharf.dispatcher.DispatcherConfig;
+import io.wharf.testing.KubernetesControlPlane;
+
+/**
+ * One real control plane (etcd, kube-apiserver, kube-controller-manager) for every Kubernetes test of this module,
+ * started on first use and stopped when the test JVM ends, with a namespace per test class that enforces the
+ * {@code restricted} Pod Security Standard. There is no kubelet and no scheduler: tests play the node by writing pod
+ * statuses ({@link #terminated}, {@link #running}, {@link #waiting}).
+ */
+final class TestCluster {
+
+    private static KubernetesControlPlane plane;
+
+    private TestCluster() {
+    }
+
+    static synchronized KubernetesControlPlane plane() {
+        if (plane == null) {
+            try {
+                Path dir = Files.createTempDirectory("wharf-k8s");
+                plane = new KubernetesControlPlane(dir).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            KubernetesControlPlane started = plane;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return plane;
+    }
+
+    /** A client of the cluster's administrator whose default namespace is {@code namespace}, created if new. */
+    static KubernetesClient client(String namespace) {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config(namespace, plane().adminToken()))
+                .build();
+        if (client.namespaces().withName(namespace).get() == null) {
+            client.namespaces()
+                    .resource(new NamespaceBuilder().withNewMetadata()
+                            .withName(namespace)
+                            .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                            .endMetadata()
+                            .build())
+                    .create();
+        }
+        return client;
+    }
+
+    static Config config(String namespace, String token) {
+        try {
+            return new ConfigBuilder().withMasterUrl(plane().url())
+                    .withOauthToken(token)
+                    .withCaCertData(Base64.getEncoder().encodeToString(Files.readAllBytes(plane().certificate())))
+                    .withNamespace(namespace)
+                    .withRequestRetryBackoffLimit(0)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ContainerState terminated(int exitCode, String reason, String message) {
+        String now = Instant.now().toString();
+        return new ContainerStateBuilder().withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(reason)
+                .withMessage(message)
+                .withStartedAt(now)
+                .withFinishedAt(now)
+                .endTerminated()
+                .build();
+    }
+
+    static ContainerState running(Instant since) {
+        return new ContainerStateBuilder().withNewRunning().withStartedAt(since.toString()).endRunning().build();
+    }
+
+    static ContainerState waiting(String reason, String message) {
+        return new ContainerStateBuilder().withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .build();
+    }
+
+    static ContainerStatus status(String container, ContainerState state) {
+        return new ContainerStatusBuilder().withName(container)
+                .withImage("i")
+                .withImageID("i")
+                .withReady(false)
+                .withRestartCount(0)
+                .withState(state)
+                .build();
+    }
+
+    /** The executor's settings as the tests use them. */
+    static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser, Duration pendingLimit) {
+        return new DispatcherConfig.Kubernetes() {
+
+            @Override
+            public Optional<String> namespace() {
+                return Optional.of(namespace);
+            }
+
+            @Override
+            public String supervisorImage() {
+                return "localhost/wharf-supervisor:latest";
+            }
+
+            @Override
+            public Optional<Long> runAsUser() {
+                return runAsUser;
+            }
+
+            @Override
+            public Duration ttlAfterFinished() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public String gpuResource() {
+                return "nvidia.com/gpu";
+            }
+
+            @Override
+            public Map<String, String> nodeSelector() {
+                return Map.of();
+            }
+
+            @Override
+            public String supervisorCpu() {
+                return "100m";
+            }
+
+            @Override
+            public String supervisorMemory() {
+                return "256Mi";
+            }
+
+            @Override
+            public Duration pendingLimit() {
+                return pendingLimit;
+            }
+        };
+    }
+}
