@@ -116,6 +116,11 @@ public final class KubernetesControlPlane implements AutoCloseable {
         return dir.resolve("certs/apiserver.crt");
     }
 
+    /** The folder of the built {@code kubectl}, for a {@code PATH}. */
+    public Path kubectlDirectory() {
+        return Binaries.find("kubectl").getParent();
+    }
+
     /** Runs the built {@code kubectl} against the control plane as the admin; returns its exit code and output. */
     public CommandResult kubectl(String... arguments) {
         List<String> command = new java.util.ArrayList<>(List.of(Binaries.find("kubectl").toString(),

@@ -28,14 +28,14 @@ import io.wharf.testing.KubernetesControlPlane;
  * {@code restricted} Pod Security Standard. There is no kubelet and no scheduler: tests play the node by writing pod
  * statuses ({@link #terminated}, {@link #running}, {@link #waiting}).
  */
-final class TestCluster {
+public final class TestCluster {
 
     private static KubernetesControlPlane plane;
 
     private TestCluster() {
     }
 
-    static synchronized KubernetesControlPlane plane() {
+    public static synchronized KubernetesControlPlane plane() {
         if (plane == null) {
             try {
                 Path dir = Files.createTempDirectory("wharf-k8s");
@@ -50,7 +50,7 @@ final class TestCluster {
     }
 
     /** A client of the cluster's administrator whose default namespace is {@code namespace}, created if new. */
-    static KubernetesClient client(String namespace) {
+    public static KubernetesClient client(String namespace) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config(namespace, plane().adminToken()))
                 .build();
         if (client.namespaces().withName(namespace).get() == null) {
@@ -65,7 +65,7 @@ final class TestCluster {
         return client;
     }
 
-    static Config config(String namespace, String token) {
+    public static Config config(String namespace, String token) {
         try {
             return new ConfigBuilder().withMasterUrl(plane().url())
                     .withOauthToken(token)
@@ -78,7 +78,7 @@ final class TestCluster {
         }
     }
 
-    static ContainerState terminated(int exitCode, String reason, String message) {
+    public static ContainerState terminated(int exitCode, String reason, String message) {
         String now = Instant.now().toString();
         return new ContainerStateBuilder().withNewTerminated()
                 .withExitCode(exitCode)
@@ -90,11 +90,11 @@ final class TestCluster {
                 .build();
     }
 
-    static ContainerState running(Instant since) {
+    public static ContainerState running(Instant since) {
         return new ContainerStateBuilder().withNewRunning().withStartedAt(since.toString()).endRunning().build();
     }
 
-    static ContainerState waiting(String reason, String message) {
+    public static ContainerState waiting(String reason, String message) {
         return new ContainerStateBuilder().withNewWaiting()
                 .withReason(reason)
                 .withMessage(message)
@@ -102,7 +102,7 @@ final class TestCluster {
                 .build();
     }
 
-    static ContainerStatus status(String container, ContainerState state) {
+    public static ContainerStatus status(String container, ContainerState state) {
         return new ContainerStatusBuilder().withName(container)
                 .withImage("i")
                 .withImageID("i")
@@ -113,7 +113,8 @@ final class TestCluster {
     }
 
     /** The executor's settings as the tests use them. */
-    static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser, Duration pendingLimit) {
+    public static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser,
+            Duration pendingLimit) {
         return new DispatcherConfig.Kubernetes() {
 
             @Override

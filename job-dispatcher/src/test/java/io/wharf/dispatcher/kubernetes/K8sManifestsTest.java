@@ -1,0 +1,264 @@
+package io.wharf.dispatcher.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.function.FdlReader;
+import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.dispatcher.execution.FunctionLimits;
+import io.wharf.dispatcher.runtime.Attempt;
+import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.supervisor.S3Endpoint;
+import io.wharf.supervisor.Workspace;
+import io.wharf.testing.KubernetesControlPlane;
+
+/**
+ * {@code k8s/} against a real API server and controller manager: both overlays render, the deployment steps of
+ * {@code k8s/README.md} apply as written, the Pod Security admission of the restricted namespaces lets the controllers
+ * create every service's pods, and the dispatcher, using its own ServiceAccount's token, can carry out an execution
+ * and can do nothing beyond its Role.
+ */
+class K8sManifestsTest {
+
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final Path K8S = REPO.resolve("k8s");
+
+    private static KubernetesControlPlane plane;
+    private static KubernetesClient admin;
+
+    @BeforeAll
+    static void deployAsTheReadmeSays() throws Exception {
+        plane = TestCluster.plane();
+        admin = new KubernetesClientBuilder().withConfig(TestCluster.config("wharf", plane.adminToken())).build();
+        for (String step : readmeSteps()) {
+            ProcessBuilder shell = new ProcessBuilder("bash", "-euo", "pipefail", "-c", step).directory(REPO.toFile())
+                    .redirectErrorStream(true);
+            shell.environment().put("KUBECONFIG", plane.kubeconfig().toString());
+            shell.environment().put("PATH", plane.kubectlDirectory() + ":" + System.getenv("PATH"));
+            Process process = shell.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as("README step %s:%n%s", step, output).isZero();
+        }
+    }
+
+    @AfterAll
+    static void disconnect() {
+        admin.close();
+    }
+
+    @Test
+    void shouldRenderBothOverlaysAndTheMonitoringComponent(@TempDir Path dir) throws IOException {
+        for (String overlay : List.of("kubernetes", "openshift")) {
+            KubernetesControlPlane.CommandResult rendered = plane.kubectl("kustomize",
+                    K8S.resolve("overlays/" + overlay)
+                            .toString());
+            assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+            assertThat(rendered.output()).contains("kind: StatefulSet", "name: wharf-nats", "name: wharf-minio",
+                    "kind: Role", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "sync_interval: always");
+            assertThat(rendered.output().contains("runAsUser: 65534")).isEqualTo(overlay.equals("kubernetes"));
+        }
+        // the component, added to an overlay as the README says
+        Path copy = dir.resolve("k8s");
+        copyTree(K8S, copy);
+        Path monitored = Files.createDirectories(copy.resolve("overlays/monitored"));
+        Files.writeString(monitored.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [../kubernetes]
+                components: [../../components/monitoring]
+                """);
+        KubernetesControlPlane.CommandResult rendered = plane.kubectl("kustomize", monitored.toString());
+        assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        assertThat(rendered.output()).contains("kind: ServiceMonitor", "wharf_executions_total",
+                "grafana_dashboard: \"1\"");
+    }
+
+    @Test
+    void shouldKeepTheNatsPermissionsOfTheManifestsEqualToThePlatformsOwn() throws IOException {
+        assertThat(Files.readString(K8S.resolve("base/nats/permissions.conf")))
+                .isEqualTo(Files.readString(REPO.resolve("etc/nats-permissions.conf")));
+    }
+
+    @Test
+    void shouldBeAcceptedByTheApiServerInBothOverlaysWithEveryPodAdmittedUnderTheRestrictedStandard() {
+        KubernetesControlPlane.CommandResult openshift = plane.kubectl("apply", "--dry-run=server", "-k",
+                K8S.resolve("overlays/openshift").toString());
+        assertThat(openshift.exitCode()).as(openshift.output()).isZero();
+
+        // the real ReplicaSet and StatefulSet controllers create the pods, which Pod Security admission lets in
+        for (var expected : Map.of("wharf-event-gateway", 2, "wharf-job-dispatcher", 2, "wharf-nats", 1,
+                "wharf-minio", 1).entrySet()) {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> admin.pods()
+                            .inNamespace("wharf")
+                            .withLabel("app.kubernetes.io/name", expected.getKey())
+                            .list()
+                            .getItems()
+                            .size(),
+                            n -> n == expected.getValue());
+        }
+        assertThat(admin.apps()
+                .deployments()
+                .inNamespace("wharf")
+                .withName("wharf-event-gateway")
+                .get()
+                .getStatus()
+                .getConditions()).noneSatisfy(c -> assertThat(c.getType()).isEqualTo("ReplicaFailure"));
+    }
+
+    @Test
+    void shouldLetTheDispatchersServiceAccountRunAnExecutionAndNothingMore(@TempDir Path work) throws Exception {
+        KubernetesControlPlane.CommandResult token = plane.kubectl("-n", "wharf", "create", "token",
+                "wharf-job-dispatcher");
+        assertThat(token.exitCode()).as(token.output()).isZero();
+        KubernetesClient dispatcher = new KubernetesClientBuilder()
+                .withConfig(TestCluster.config("wharf-executions", token.output().strip()))
+                .build();
+        ExecutorService attempts = Executors.newSingleThreadExecutor();
+        try (KubernetesRuntime runtime = new KubernetesRuntime(dispatcher,
+                TestCluster.config("wharf-executions", Optional.of(65534L), Duration.ofMinutes(5)),
+                new FunctionLimits("1", "256Mi", Duration.ofMinutes(5)),
+                fn -> Optional.of(new S3Endpoint("http://wharf-minio.wharf.svc:9000", "k", "s", "us-east-1")),
+                Clock.systemUTC())) {
+            Attempt attempt = attempt(work);
+            Future<Outcome> outcome = attempts.submit(() -> runtime.carryOut(attempt));
+            Pod pod = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> admin.pods()
+                            .inNamespace("wharf-executions")
+                            .withLabel(ExecutionJobs.EXECUTION_LABEL, attempt.executionId())
+                            .list()
+                            .getItems()
+                            .stream()
+                            .findFirst()
+                            .orElse(null), p -> p != null);
+            var ended = TestCluster.terminated(0, "Completed", null);
+            pod.setStatus(new PodStatusBuilder().withPhase("Succeeded")
+                    .withInitContainerStatuses(TestCluster.status("fetch", ended), TestCluster.status("run", ended))
+                    .withContainerStatuses(TestCluster.status("deliver", TestCluster.terminated(0, "Completed",
+                            "rbac-out/x.txt\n")))
+                    .build());
+            admin.pods().inNamespace("wharf-executions").resource(pod).updateStatus();
+
+            assertThat(outcome.get().outputs()).containsExactly("rbac-out/x.txt");
+        } finally {
+            attempts.shutdownNow();
+        }
+
+        try (KubernetesClient refused = new KubernetesClientBuilder()
+                .withConfig(TestCluster.config("wharf-executions", token.output().strip()))
+                .build()) {
+            List<Runnable> beyondItsRole = new ArrayList<>(List.of(
+                    () -> refused.secrets().inNamespace("wharf").list(),
+                    () -> refused.secrets().inNamespace("wharf-executions").list(),
+                    () -> refused.pods()
+                            .inNamespace("wharf-executions")
+                            .resource(new PodBuilder().withNewMetadata()
+                                    .withName("direct")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .addNewContainer()
+                                    .withName("c")
+                                    .withImage("busybox")
+                                    .endContainer()
+                                    .endSpec()
+                                    .build())
+                            .create(),
+                    () -> refused.batch().v1().jobs().inNamespace("wharf").list(),
+                    () -> refused.nodes().list(),
+                    () -> refused.namespaces().withName("wharf-executions").delete(),
+                    () -> refused.rbac()
+                            .roles()
+                            .inNamespace("wharf-executions")
+                            .resource(new RoleBuilder()
+                                    .withNewMetadata()
+                                    .withName("more")
+                                    .endMetadata()
+                                    .build())
+                            .create()));
+            for (Runnable call : beyondItsRole) {
+                assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(403));
+            }
+        }
+    }
+
+    private static Attempt attempt(Path work) {
+        String function = "rbac-check";
+        FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
+                + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\n"
+                + "input: [{storage_provider: minio, path: rbac-in}]\n"
+                + "output: [{storage_provider: minio, path: rbac-out}]\n")
+                .managedBy("alice", "t", "0123456789abcdef", 1);
+        String source = "minio://test/rbac-in";
+        Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, "x.txt", "1"), source,
+                Envelope.TYPE_OBJECT_CREATED, "x.txt", Instant.now(), function,
+                EventData.object("minio", "default", "rbac-in", "x.txt", null, null, null, null));
+        String id = EnvelopeIds.executionId(function, envelope.id());
+        return new Attempt(id, envelope, fn, Workspace.create(work, id), () -> {
+        }, () -> false);
+    }
+
+    /** The shell steps between the deploy markers of k8s/README.md, one command each (with its continuations). */
+    private static List<String> readmeSteps() throws IOException {
+        String readme = Files.readString(K8S.resolve("README.md"));
+        Matcher block = Pattern.compile("<!-- deploy:start -->\\s*```sh\\n(.*?)```\\s*<!-- deploy:end -->",
+                Pattern.DOTALL).matcher(readme);
+        assertThat(block.find()).as("k8s/README.md has its deploy steps between the markers").isTrue();
+        List<String> steps = new ArrayList<>();
+        StringBuilder step = new StringBuilder();
+        for (String line : block.group(1).split("\n")) {
+            step.append(line).append('\n');
+            if (!line.endsWith("\\")) {
+                steps.add(step.toString());
+                step.setLength(0);
+            }
+        }
+        return steps;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
