@@ -6,13 +6,14 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import io.wharf.jetstream.StoreException;
 import io.wharf.supervisor.EndpointGuard;
 
 /**
- * Tells an outage (storage, NATS or the engine unavailable for a while) from a failure that says something about
+ * Tells an outage (storage, NATS, the engine or the Kubernetes API unavailable for a while) from a failure that says something about
  * the execution. An outage does not use up an execution's retries: it waits for the platform to come back.
  */
 final class Outages {
@@ -33,6 +34,11 @@ final class Outages {
                     || t instanceof SocketTimeoutException || t instanceof UnknownHostException
                     || t instanceof ServerException || t instanceof StoreException
                     || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof KubernetesClientException k && (k.getCode() == 0 || k.getCode() == 429
+                    || k.getCode() >= 500)) {
+                // the API server unreachable, overloaded or failing: not this execution's fault
                 return true;
             }
             if (t instanceof ErrorResponseException e && e.errorResponse() != null

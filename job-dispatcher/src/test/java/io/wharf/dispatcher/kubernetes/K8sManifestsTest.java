@@ -221,7 +221,7 @@ class K8sManifestsTest {
                 + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\n"
                 + "input: [{storage_provider: minio, path: rbac-in}]\n"
                 + "output: [{storage_provider: minio, path: rbac-out}]\n")
-                .managedBy("alice", "t", "0123456789abcdef", 1);
+                .managedBy("alice", "t".repeat(32), "0123456789abcdef", 1);
         String source = "minio://test/rbac-in";
         Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, "x.txt", "1"), source,
                 Envelope.TYPE_OBJECT_CREATED, "x.txt", Instant.now(), function,

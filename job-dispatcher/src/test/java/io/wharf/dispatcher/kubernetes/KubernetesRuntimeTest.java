@@ -272,7 +272,7 @@ class KubernetesRuntimeTest {
         FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
                 + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\ntimeout: " + timeoutSeconds + "\n"
                 + "input: [{storage_provider: minio, path: rt-in}]\noutput: [{storage_provider: minio, path: rt-out}]\n")
-                .managedBy("alice", "t", "0123456789abcdef", 1);
+                .managedBy("alice", "t".repeat(32), "0123456789abcdef", 1);
         String source = "minio://test/rt-in";
         Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, key, "1"), source,
                 Envelope.TYPE_OBJECT_CREATED, key, Instant.now(), function,
