@@ -29,6 +29,9 @@ public final class Names {
     public static final String FUNCTION_STORAGE_BUCKET = "wharf-function-storage";
     /** What the input sweep remembers: where each input folder's listing resumes, which executions were removed. */
     public static final String SWEEP_BUCKET = "wharf-sweep";
+    /** Each dispatcher's latest capacity report, under its instance id; a report expires after {@link #CAPACITY_TTL}. */
+    public static final String CAPACITY_BUCKET = "wharf-capacity";
+    public static final java.time.Duration CAPACITY_TTL = java.time.Duration.ofMinutes(2);
 
     /** DLQ suffix for a raw MinIO event that could not be attributed to a function (function names cannot start with '_'). */
     public static final String UNATTRIBUTED = "_unattributed";

@@ -75,6 +75,13 @@ public final class Topology {
                         .replicas(replicas)
                         .build());
             }
+            ensureBucket(connection, KeyValueConfiguration.builder()
+                    .name(Names.CAPACITY_BUCKET)
+                    .maxHistoryPerKey(1)
+                    .ttl(Names.CAPACITY_TTL)
+                    .storageType(StorageType.Memory)
+                    .replicas(replicas)
+                    .build());
             ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.LOGS_BUCKET)
                     .storageType(StorageType.File)
                     .replicas(replicas)

@@ -168,6 +168,18 @@ public interface DispatcherConfig {
          */
         @WithDefault("5M")
         Duration pendingLimit();
+
+        /**
+         * Where executions wait when no node has room for them: {@code jetstream} (their envelopes stay queued, no
+         * pod is created until a node has room) or {@code pods} (their Jobs are created and their pods wait, Pending,
+         * where a cluster autoscaler sees them; set {@code pending-limit} long enough for it to add nodes).
+         */
+        @WithDefault("jetstream")
+        QueueMode queue();
+    }
+
+    enum QueueMode {
+        jetstream, pods
     }
 
     interface Container {

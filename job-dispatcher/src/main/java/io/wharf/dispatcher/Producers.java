@@ -39,13 +39,13 @@ public class Producers {
     @Produces
     @Singleton
     ExecutionRuntime runtime(DispatcherConfig config, Instance<RunPreparer> preparer, Instance<ScriptExecutor> executor,
-            StorageAccess storage) {
+            StorageAccess storage, DispatcherIdentity identity) {
         if (config.dispatcher().executor() == DispatcherConfig.ExecutorKind.kubernetes) {
             // in a pod: its ServiceAccount; elsewhere: KUBECONFIG or ~/.kube/config
             return new KubernetesRuntime(new KubernetesClientBuilder().build(), config.dispatcher().kubernetes(),
                     FunctionLimits.of(config), storage::platformStore, Clock.systemUTC());
         }
-        return new LocalRuntime(preparer.get(), executor.get(), storage);
+        return new LocalRuntime(preparer.get(), executor.get(), storage, identity.host());
     }
 
     void close(@Disposes ExecutionRuntime runtime) throws Exception {

@@ -23,7 +23,11 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wharf.contracts.Hashes;
+import io.wharf.contracts.Json;
 import io.wharf.contracts.Names;
+import io.wharf.contracts.capacity.CapacityReport;
+import io.wharf.contracts.capacity.FunctionLoad;
+import io.wharf.contracts.capacity.Resources;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.envelope.EnvelopeIds;
@@ -35,6 +39,7 @@ import io.wharf.contracts.function.FdlReader;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.contracts.storage.StorageCredentials;
+import io.wharf.dispatcher.execution.DispatcherIdentity;
 import io.wharf.jetstream.CredentialStore;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
@@ -64,6 +69,8 @@ class DispatcherTest {
     LogStore logs;
     @Inject
     Publisher publisher;
+    @Inject
+    DispatcherIdentity dispatcherIdentity;
 
     @Test
     void shouldRunAnObjectEventAndDeliverItsOutput() throws Exception {
@@ -334,6 +341,50 @@ class DispatcherTest {
     private Envelope publisher(Envelope envelope) {
         publisher.publishEnvelope(envelope);
         return envelope;
+    }
+
+    @Test
+    void shouldReportTheRunningWorkOfEachFunctionAndThisMachinesCapacityInTheCapacityBucket() throws Exception {
+        deploy("capacity-fn", "capacity-bucket", "sleep 8\n", 30);
+        Envelope envelope = publishInvocation("capacity-fn", "{}");
+
+        // while it runs: the function's execution and what it requests (the platform's defaults: 1 CPU, 512Mi)
+        CapacityReport running = await().atMost(WAIT)
+                .until(this::capacityReport,
+                        r -> r != null && r.functions()
+                                .stream()
+                                .anyMatch(f -> f.function().equals("capacity-fn") && f.running() == 1));
+        FunctionLoad load = running.functions()
+                .stream()
+                .filter(f -> f.function().equals("capacity-fn"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(load.queued()).isEqualTo(1);
+        assertThat(load.perExecution()).isEqualTo(new Resources(1000, 512L << 20, 0));
+        assertThat(running.executor()).isEqualTo("process");
+        assertThat(running.nodes()).singleElement().satisfies(machine -> {
+            assertThat(machine.allocatable().cpuMillis()).isEqualTo(Runtime.getRuntime().availableProcessors() * 1000L);
+            assertThat(machine.free().cpuMillis()).isLessThanOrEqualTo(machine.allocatable().cpuMillis() - 1000);
+        });
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("wharf_function_running{function=\"capacity-fn\"}"))
+                .body(containsString("wharf_node_cpu_allocatable_cores{node="));
+
+        awaitFinal("capacity-fn", envelope);
+        await().atMost(WAIT)
+                .until(this::capacityReport, r -> r != null && r.functions()
+                        .stream()
+                        .noneMatch(f -> f.function().equals("capacity-fn")));
+    }
+
+    private CapacityReport capacityReport() throws Exception {
+        var entry = connection.keyValue(Names.CAPACITY_BUCKET)
+                .get(
+                        dispatcherIdentity.instanceId().replaceAll("[^-_.A-Za-z0-9]", "_"));
+        return entry == null ? null : Json.json().readValue(entry.getValue(), CapacityReport.class);
     }
 
     @Test

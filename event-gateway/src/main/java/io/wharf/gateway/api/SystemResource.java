@@ -1,6 +1,8 @@
 package io.wharf.gateway.api;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,12 +13,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.storage.StorageCredentials;
 import io.wharf.gateway.GatewayConfig;
 import io.wharf.gateway.security.Caller;
 import io.wharf.gateway.storage.UserStorage;
 
-/** {@code /system/info} and {@code /system/config}, in OSCAR's shapes, for OSCAR's clients. */
+/** {@code /system/info}, {@code /system/config} and {@code /system/status}, in OSCAR's shapes, for OSCAR's clients. */
 @Path("/system")
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
@@ -25,14 +28,33 @@ public class SystemResource {
     private final String version;
     private final UserStorage users;
     private final Caller caller;
+    private final PlatformStatus platform;
+    private final FunctionService functions;
 
     public SystemResource(GatewayConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
-            UserStorage users, Caller caller) {
+            UserStorage users, Caller caller, PlatformStatus platform, FunctionService functions) {
         this.config = config;
         this.version = version;
         this.users = users;
         this.caller = caller;
+        this.platform = platform;
+        this.functions = functions;
+    }
+
+    /**
+     * OSCAR's {@code GET /system/status}: the nodes executions run on and what they can still give, the platform's
+     * state, and Wharf's own view (each dispatcher; what waits and runs for each function the caller may see). Totals
+     * of every function's work only for operators.
+     */
+    @GET
+    @Path("/status")
+    public PlatformStatus.Status status() {
+        Set<String> visible = functions.list(caller.user())
+                .stream()
+                .map(FunctionDefinition::name)
+                .collect(Collectors.toSet());
+        return platform.status(visible::contains, caller.isOperator());
     }
 
     @GET

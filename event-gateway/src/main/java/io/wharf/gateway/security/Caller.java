@@ -29,6 +29,11 @@ public class Caller {
         return identity.hasRole(Roles.USER);
     }
 
+    /** Whether the caller operates the platform ({@code wharf.gateway.operators}, or the OIDC operators' group). */
+    public boolean isOperator() {
+        return identity.hasRole(Roles.OPERATOR);
+    }
+
     /** The function whose token authenticated the request, if one did. */
     public Optional<String> function() {
         return Optional.ofNullable(identity.getAttribute(Roles.FUNCTION_ATTRIBUTE));

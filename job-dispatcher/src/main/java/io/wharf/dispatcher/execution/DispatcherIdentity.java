@@ -60,6 +60,15 @@ public class DispatcherIdentity {
         }
     }
 
+    /** The name of the machine this dispatcher runs on. */
+    public String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     private static String hostAndPid() {
         try {
             return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();

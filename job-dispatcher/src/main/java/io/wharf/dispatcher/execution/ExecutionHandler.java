@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,11 +76,11 @@ public class ExecutionHandler {
     private final ScheduledExecutorService heartbeats;
     private final MeterRegistry meters;
     private final SecretCipher cipher;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Workload workload;
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
             ExecutionRuntime runtime, DispatcherConfig config, DispatcherIdentity identity,
-            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher) {
+            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, Workload workload) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
@@ -94,11 +92,12 @@ public class ExecutionHandler {
         this.heartbeats = heartbeats;
         this.meters = meters;
         this.cipher = cipher;
+        this.workload = workload;
     }
 
     /** Executions running now on this dispatcher. */
     public int busy() {
-        return inFlight.size();
+        return workload.size();
     }
 
     public void handle(Message message) {
@@ -132,7 +131,7 @@ public class ExecutionHandler {
             return;
         }
         String executionId = EnvelopeIds.executionId(envelope.wharffunction(), envelope.id());
-        if (!inFlight.add(executionId)) {
+        if (!workload.begin(executionId, function)) {
             // delivered again while this dispatcher handles it (a late heartbeat): the handling one acks
             return;
         }
@@ -142,7 +141,7 @@ public class ExecutionHandler {
                 run(envelope, function, execution, message);
             }
         } finally {
-            inFlight.remove(executionId);
+            workload.end(executionId);
         }
     }
 

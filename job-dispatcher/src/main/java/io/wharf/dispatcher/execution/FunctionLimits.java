@@ -2,6 +2,7 @@ package io.wharf.dispatcher.execution;
 
 import java.time.Duration;
 
+import io.wharf.contracts.capacity.Resources;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.dispatcher.DispatcherConfig;
@@ -26,6 +27,11 @@ public record FunctionLimits(String defaultCpu, String defaultMemory, Duration d
 
     public long memoryBytes(FunctionDefinition fn) {
         return FunctionValidator.memoryBytes(fn.memory() != null ? fn.memory() : defaultMemory);
+    }
+
+    /** What one execution of the function requests (its script's CPU and memory, and a GPU when it asks). */
+    public Resources requested(FunctionDefinition fn) {
+        return new Resources(cpuMillis(fn), memoryBytes(fn), Boolean.TRUE.equals(fn.enableGpu()) ? 1 : 0);
     }
 
     public Duration timeout(FunctionDefinition fn) {

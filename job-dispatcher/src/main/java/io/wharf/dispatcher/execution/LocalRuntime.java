@@ -1,8 +1,11 @@
 package io.wharf.dispatcher.execution;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 
+import io.wharf.contracts.capacity.NodeCapacity;
+import io.wharf.contracts.capacity.Resources;
 import io.wharf.dispatcher.executor.ExecutionRequest;
 import io.wharf.dispatcher.executor.ScriptExecutor;
 import io.wharf.dispatcher.runtime.Attempt;
@@ -22,8 +25,10 @@ public final class LocalRuntime implements ExecutionRuntime {
     private final RunPreparer preparer;
     private final ScriptExecutor executor;
     private final StorageAccess storage;
+    private final String host;
 
-    public LocalRuntime(RunPreparer preparer, ScriptExecutor executor, StorageAccess storage) {
+    public LocalRuntime(RunPreparer preparer, ScriptExecutor executor, StorageAccess storage, String host) {
+        this.host = host;
         this.preparer = preparer;
         this.executor = executor;
         this.storage = storage;
@@ -67,5 +72,14 @@ public final class LocalRuntime implements ExecutionRuntime {
     @Override
     public String kind() {
         return executor.kind();
+    }
+
+    /** This machine: its cores and memory, less what the running executions request. */
+    @Override
+    public List<NodeCapacity> capacity(Resources inUse) {
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        Resources machine = new Resources(Runtime.getRuntime().availableProcessors() * 1000L, memory, 0);
+        return List.of(new NodeCapacity(host, machine, machine.minus(inUse)));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
+import io.wharf.dispatcher.kubernetes.NoCapacityException;
 import io.wharf.jetstream.StoreException;
 import io.wharf.supervisor.EndpointGuard;
 
@@ -29,6 +30,9 @@ final class Outages {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof EndpointGuard.ForbiddenEndpointException) {
                 return false;
+            }
+            if (t instanceof NoCapacityException) {
+                return true;
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
                     || t instanceof SocketTimeoutException || t instanceof UnknownHostException

@@ -92,9 +92,9 @@ public final class JobWatch implements AutoCloseable {
         return jobs.isWatching() && pods.isWatching();
     }
 
-    /** Jobs in the cache, for the capacity report. */
-    public List<Job> jobs() {
-        return jobs.getStore().list();
+    /** The executions' pods in the cache, for the capacity report. */
+    public List<Pod> pods() {
+        return pods.getStore().list();
     }
 
     @Override

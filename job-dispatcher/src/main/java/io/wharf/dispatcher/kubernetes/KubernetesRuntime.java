@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wharf.contracts.Json;
+import io.wharf.contracts.capacity.NodeCapacity;
+import io.wharf.contracts.capacity.Resources;
 import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.DispatcherConfig;
@@ -58,6 +60,8 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     private final Function<FunctionDefinition, Optional<S3Endpoint>> platformStore;
     private final Duration pendingLimit;
     private final Clock clock;
+    private final DispatcherConfig.QueueMode queue;
+    private final Optional<ClusterNodes> nodes;
 
     /**
      * @param client the dispatcher's client (its ServiceAccount in the cluster), closed with this runtime
@@ -79,6 +83,8 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
         this.pendingLimit = config.pendingLimit();
         this.clock = clock;
         this.watch = JobWatch.start(client, namespace);
+        this.queue = config.queue();
+        this.nodes = ClusterNodes.start(client, config.nodeSelector(), watch, config.gpuResource());
         LOG.infof("executions run as Jobs in namespace %s of %s", namespace, client.getMasterUrl());
     }
 
@@ -91,6 +97,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
                 Boolean.TRUE.equals(fn.enableGpu()), timeout.plus(pendingLimit));
         watch.follow(id);
         try {
+            holdBackWithoutRoom(id, limits.requested(fn));
             Job job = submit(attempt, plan);
             note(attempt, "wharf: Job %s in namespace %s", job.getMetadata().getName(), namespace);
             return follow(attempt, timeout);
@@ -135,6 +142,17 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
                 throw new IOException("the execution's Job failed: " + failure.reason());
             }
             watch.awaitChange(id, LOOK_AGAIN);
+        }
+    }
+
+    /**
+     * Unless pods may queue in the cluster: a new execution for which no node has room waits in JetStream (a failure
+     * that is an outage: not counted, retried later), not as a pending pod. A Job already there is always adopted.
+     */
+    private void holdBackWithoutRoom(String executionId, Resources request) throws NoCapacityException {
+        if (queue == DispatcherConfig.QueueMode.jetstream && nodes.isPresent() && !nodes.get().fits(request)
+                && job(executionId).isEmpty()) {
+            throw new NoCapacityException(request);
         }
     }
 
@@ -306,7 +324,13 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     }
 
     @Override
+    public List<NodeCapacity> capacity(Resources inUse) {
+        return nodes.map(ClusterNodes::capacity).orElse(List.of());
+    }
+
+    @Override
     public void close() {
+        nodes.ifPresent(ClusterNodes::close);
         watch.close();
         client.close();
     }

@@ -1,6 +1,10 @@
 package io.wharf.dispatcher.runtime;
 
 import java.io.IOException;
+import java.util.List;
+
+import io.wharf.contracts.capacity.NodeCapacity;
+import io.wharf.contracts.capacity.Resources;
 
 /**
  * Where and how one attempt of an execution is carried out, from its input to its delivered outputs: on this machine
@@ -44,4 +48,10 @@ public interface ExecutionRuntime {
 
     /** For logs and the capacity report. */
     String kind();
+
+    /**
+     * Where executions run, with what each place can give and what is left of it: the cluster's nodes, or this
+     * machine (less {@code inUse}, what this dispatcher's running executions request). Empty when unknown.
+     */
+    List<NodeCapacity> capacity(Resources inUse);
 }

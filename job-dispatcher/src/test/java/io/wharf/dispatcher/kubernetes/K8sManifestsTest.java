@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -49,7 +50,7 @@ import io.wharf.testing.KubernetesControlPlane;
  * {@code k8s/} against a real API server and controller manager: both overlays render, the deployment steps of
  * {@code k8s/README.md} apply as written, the Pod Security admission of the restricted namespaces lets the controllers
  * create every service's pods, and the dispatcher, using its own ServiceAccount's token, can carry out an execution
- * and can do nothing beyond its Role.
+ * and read the nodes, and can do nothing beyond that.
  */
 class K8sManifestsTest {
 
@@ -180,6 +181,8 @@ class K8sManifestsTest {
         try (KubernetesClient refused = new KubernetesClientBuilder()
                 .withConfig(TestCluster.config("wharf-executions", token.output().strip()))
                 .build()) {
+            // reading the nodes it may (the capacity report), changing them it may not
+            assertThat(refused.nodes().list().getItems()).isNotNull();
             List<Runnable> beyondItsRole = new ArrayList<>(List.of(
                     () -> refused.secrets().inNamespace("wharf").list(),
                     () -> refused.secrets().inNamespace("wharf-executions").list(),
@@ -197,7 +200,12 @@ class K8sManifestsTest {
                                     .build())
                             .create(),
                     () -> refused.batch().v1().jobs().inNamespace("wharf").list(),
-                    () -> refused.nodes().list(),
+                    () -> refused.nodes()
+                            .resource(new NodeBuilder().withNewMetadata()
+                                    .withName("planted")
+                                    .endMetadata()
+                                    .build())
+                            .create(),
                     () -> refused.namespaces().withName("wharf-executions").delete(),
                     () -> refused.rbac()
                             .roles()

@@ -17,8 +17,9 @@ public class KubernetesTestResource implements QuarkusTestResourceLifecycleManag
     public Map<String, String> start() {
         TestCluster.client(NAMESPACE).close();
         System.setProperty("kubeconfig", TestCluster.plane().kubeconfig().toString());
+        // no node runs here: pods queue in the cluster (holding back for capacity is KubernetesCapacityTest's)
         return Map.of("wharf.dispatcher.executor", "kubernetes", "wharf.dispatcher.kubernetes.namespace", NAMESPACE,
-                "wharf.dispatcher.kubernetes.run-as-user", "65534");
+                "wharf.dispatcher.kubernetes.run-as-user", "65534", "wharf.dispatcher.kubernetes.queue", "pods");
     }
 
     @Override

@@ -112,9 +112,17 @@ public final class TestCluster {
                 .build();
     }
 
-    /** The executor's settings as the tests use them. */
+    /**
+     * The executor's settings as the tests use them, pods queueing in the cluster: there are no nodes unless a test
+     * registers one.
+     */
     public static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser,
             Duration pendingLimit) {
+        return config(namespace, runAsUser, pendingLimit, DispatcherConfig.QueueMode.pods);
+    }
+
+    public static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser, Duration pendingLimit,
+            DispatcherConfig.QueueMode queue) {
         return new DispatcherConfig.Kubernetes() {
 
             @Override
@@ -160,6 +168,11 @@ public final class TestCluster {
             @Override
             public Duration pendingLimit() {
                 return pendingLimit;
+            }
+
+            @Override
+            public DispatcherConfig.QueueMode queue() {
+                return queue;
             }
         };
     }
