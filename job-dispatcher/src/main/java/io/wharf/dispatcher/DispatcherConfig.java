@@ -176,6 +176,28 @@ public interface DispatcherConfig {
          */
         @WithDefault("jetstream")
         QueueMode queue();
+
+        /**
+         * Volumes functions may mount ({@code volumes:} in their definition), by name: each a PersistentVolumeClaim
+         * in the executions' namespace (an NFS or pNFS share is offered as a PersistentVolume bound to a claim), and
+         * who may mount it. E.g. {@code wharf.dispatcher.kubernetes.volumes.euclid-vis.claim=euclid-vis},
+         * {@code ...users=alice,bob}.
+         */
+        Map<String, OfferedVolume> volumes();
+    }
+
+    /** A volume the operators offer to functions. */
+    interface OfferedVolume {
+
+        /** The PersistentVolumeClaim, in the executions' namespace. */
+        String claim();
+
+        /** The users whose functions may mount it; {@code *} for every user. */
+        List<String> users();
+
+        /** Whether a function may mount it read-write ({@code read_only: false}); read-only otherwise. */
+        @WithDefault("false")
+        boolean writable();
     }
 
     enum QueueMode {

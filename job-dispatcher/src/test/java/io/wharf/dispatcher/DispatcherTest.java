@@ -388,6 +388,27 @@ class DispatcherTest {
     }
 
     @Test
+    void shouldFailAtOnceAFunctionAskingForVolumesWhichOnlyTheKubernetesExecutorMounts() throws Exception {
+        store(FdlReader.readOne("""
+                name: wants-volume
+                image: localhost/wharf-busybox:1
+                script: ls /data
+                volumes: [{name: survey-data, mount_path: /data}]
+                """));
+
+        ExecutionRecord done = awaitFinal("wants-volume", publishInvocation("wants-volume", "{}"));
+
+        assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.reason()).isEqualTo("volumes are mounted only by the Kubernetes executor, and this platform "
+                + "runs executions with the process executor");
+        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("wants-volume")))
+                .singleElement()
+                .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
+                        .isEqualTo("volumes-unsupported"));
+    }
+
+    @Test
     void shouldExposeExecutionMetricsAndHealth() throws Exception {
         deploy("metered", "metered-bucket", "true\n", null);
 

@@ -39,6 +39,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *        records the revision it ran with
  * @param enableGpu OSCAR's {@code enable_gpu}: the script gets one GPU (the Kubernetes executor asks for one; the
  *        local executors have none to give, docs/kubernetes.md)
+ * @param volumes Wharf extension: volumes the operators offer, mounted into the script's container (Kubernetes
+ *        executor only, docs/kubernetes.md)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -62,7 +64,8 @@ public record FunctionDefinition(
         @JsonProperty("labels") Map<String, String> labels,
         @JsonProperty("uid") String uid,
         @JsonProperty("revision") Integer revision,
-        @JsonProperty("enable_gpu") Boolean enableGpu) {
+        @JsonProperty("enable_gpu") Boolean enableGpu,
+        @JsonProperty("volumes") List<VolumeMount> volumes) {
 
     public static final String REDACTED = "********";
 
@@ -73,6 +76,7 @@ public record FunctionDefinition(
         storageProviders = storageProviders == null ? StorageProviders.NONE : storageProviders;
         allowedUsers = allowedUsers == null ? List.of() : allowedUsers.stream().filter(Objects::nonNull).toList();
         labels = labels == null ? Map.of() : withoutNullKeys(labels);
+        volumes = volumes == null ? List.of() : volumes.stream().filter(Objects::nonNull).toList();
     }
 
     private static Map<String, String> withoutNullKeys(Map<String, String> labels) {
@@ -92,14 +96,14 @@ public record FunctionDefinition(
     public FunctionDefinition managedBy(String newOwner, String newToken, String newUid, Integer newRevision) {
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
                 environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid,
-                newRevision, enableGpu);
+                newRevision, enableGpu, volumes);
     }
 
     /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
     public FunctionDefinition withScript(String newScript) {
         return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
                 environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid,
-                revision, enableGpu);
+                revision, enableGpu, volumes);
     }
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
@@ -131,7 +135,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, visibility,
-                allowedUsers, labels, uid, revision, enableGpu);
+                allowedUsers, labels, uid, revision, enableGpu, volumes);
     }
 
     /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
@@ -141,7 +145,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid,
-                revision, enableGpu);
+                revision, enableGpu, volumes);
     }
 
     /**

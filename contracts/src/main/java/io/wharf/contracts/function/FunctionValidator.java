@@ -78,6 +78,7 @@ public final class FunctionValidator {
         validateLocations(fn.input(), fn.storageProviders(), prefix + "input", v);
         validateLocations(fn.output(), fn.storageProviders(), prefix + "output", v);
         validateNoSelfTrigger(fn, prefix, v);
+        validateVolumes(fn.volumes(), prefix + "volumes", v);
         validateProviders(fn, prefix + "storage_providers", v);
         validateLabels(fn.labels(), prefix + "labels", v);
         return v;
@@ -140,6 +141,41 @@ public final class FunctionValidator {
                             + "trigger the function again, without end (use another folder, or suffix filters that "
                             + "tell outputs from inputs)"));
                 }
+            }
+        }
+    }
+
+    /** Folders a volume may not hide: the sandbox, the script's scratch space, and the system's own. */
+    private static final List<String> RESERVED_MOUNTS = List.of("/wharf", "/tmp", "/proc", "/sys", "/dev", "/etc",
+            "/bin", "/sbin", "/lib", "/lib64", "/usr", "/var/run", "/run");
+    private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    public static final int MAX_VOLUMES = 8;
+
+    private static void validateVolumes(List<VolumeMount> volumes, String field, List<Violation> v) {
+        if (volumes.size() > MAX_VOLUMES) {
+            v.add(new Violation(field, "must list at most " + MAX_VOLUMES + " volumes"));
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            VolumeMount volume = volumes.get(i);
+            String at = field + "[" + i + "]";
+            if (volume.name() == null || !VOLUME_NAME.matcher(volume.name()).matches()) {
+                v.add(new Violation(at + ".name", "must name a volume the operators offer: 1-63 lowercase letters, "
+                        + "digits or '-'"));
+            } else if (!names.add(volume.name())) {
+                v.add(new Violation(at + ".name", "must not repeat a volume already listed"));
+            }
+            String path = volume.mountPath();
+            if (path == null || !path.startsWith("/") || path.length() > MAX_PATH_CHARS || hasControl(path)
+                    || !java.nio.file.Path.of(path).normalize().toString().equals(path) || path.equals("/")) {
+                v.add(new Violation(at + ".mount_path", "must be an absolute, normalised path such as /data/in"));
+            } else if (RESERVED_MOUNTS.stream().anyMatch(r -> path.equals(r) || path.startsWith(r + "/"))) {
+                v.add(new Violation(at + ".mount_path", "must not be " + String.join(", ", RESERVED_MOUNTS)
+                        + " or inside them"));
+            } else if (!paths.add(path)) {
+                v.add(new Violation(at + ".mount_path", "must not repeat a mount path already listed"));
             }
         }
     }

@@ -70,6 +70,36 @@ class FunctionValidatorTest {
     }
 
     @Test
+    void shouldAcceptVolumesMountedOutsideTheSandboxAndNameEachBadOne() {
+        assertThat(violations("""
+                name: euclid
+                image: busybox
+                script: s
+                volumes:
+                - {name: euclid-vis, mount_path: /data/euclid}
+                - {name: scratch, mount_path: /scratch, read_only: false}
+                """)).isEmpty();
+
+        assertThat(violations("""
+                name: euclid
+                image: busybox
+                script: s
+                volumes:
+                - {name: Euclid_VIS, mount_path: /data}
+                - {name: scratch, mount_path: relative/path}
+                - {name: sandbox, mount_path: /wharf/input}
+                - {name: scratch, mount_path: /data/../etc}
+                """)).extracting(v -> v.field() + ": " + v.rule())
+                .containsExactlyInAnyOrder(
+                        "volumes[0].name: must name a volume the operators offer: 1-63 lowercase letters, digits or '-'",
+                        "volumes[1].mount_path: must be an absolute, normalised path such as /data/in",
+                        "volumes[2].mount_path: must not be /wharf, /tmp, /proc, /sys, /dev, /etc, /bin, /sbin, /lib, "
+                                + "/lib64, /usr, /var/run, /run or inside them",
+                        "volumes[3].name: must not repeat a volume already listed",
+                        "volumes[3].mount_path: must be an absolute, normalised path such as /data/in");
+    }
+
+    @Test
     void shouldRefuseShortTokensAndUnknownVisibility() {
         assertThat(violations("{name: f, image: busybox, script: s, token: short, visibility: everyone}"))
                 .extracting(Violation::field)

@@ -36,6 +36,7 @@ import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.dispatcher.runtime.RefusedAttempt;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
@@ -252,6 +253,8 @@ public class ExecutionHandler {
             failPermanently(fn.name(), execution, ws, message, "unsafe-key", e.getMessage(), duration);
         } catch (EndpointGuard.ForbiddenEndpointException e) {
             failPermanently(fn.name(), execution, ws, message, "forbidden-endpoint", e.getMessage(), duration);
+        } catch (RefusedAttempt e) {
+            failPermanently(fn.name(), execution, ws, message, e.reason(), e.getMessage(), duration);
         } catch (ConflictException e) {
             LOG.warnf("function=%s executionId=%s taken over by another dispatcher; leaving it", fn.name(), id);
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import io.wharf.dispatcher.executor.ScriptExecutor;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.dispatcher.runtime.RefusedAttempt;
 import io.wharf.supervisor.RunResult;
 
 /**
@@ -36,6 +37,10 @@ public final class LocalRuntime implements ExecutionRuntime {
 
     @Override
     public Outcome carryOut(Attempt attempt) throws IOException, InterruptedException {
+        if (!attempt.function().volumes().isEmpty()) {
+            throw new RefusedAttempt("volumes-unsupported", "volumes are mounted only by the Kubernetes executor, and "
+                    + "this platform runs executions with the " + executor.kind() + " executor");
+        }
         ExecutionRequest request = preparer.prepare(attempt.executionId(), attempt.envelope(), attempt.function(),
                 attempt.workspace());
         attempt.started().run();

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -116,12 +118,11 @@ public final class ExecutionJobs {
                                             .withResources(resources(plan.cpuMillis(), plan.memoryBytes(),
                                                     plan.gpu()))
                                             .withSecurityContext(restricted())
-                                            .withVolumeMounts(
-                                                    mount("workspace", Workspace.CONTAINER_ROOT, "sandbox", false),
-                                                    mount("tmp", "/tmp", null, false))
+                                            .withVolumeMounts(runMounts(plan))
                                             .build())
                             .withContainers(
                                     supervisor("deliver", plan, List.of("deliver", "--report", TERMINATION_LOG)))
+                            .withVolumes(offeredVolumes(plan))
                             .addNewVolume().withName("workspace").withNewEmptyDir().endEmptyDir().endVolume()
                             .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                             .addNewVolume()
@@ -150,6 +151,28 @@ public final class ExecutionJobs {
         }
         return command + "; code=$?; echo $code > " + Workspace.CONTAINER_ROOT + "/" + EXIT_CODE_FILE
                 + "; exit $code";
+    }
+
+    /** The script's mounts: its sandbox, its {@code /tmp}, and the offered volumes it asked for. */
+    private static List<VolumeMount> runMounts(JobPlan plan) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                mount("workspace", Workspace.CONTAINER_ROOT, "sandbox", false), mount("tmp", "/tmp", null, false)));
+        plan.volumes().forEach(v -> mounts.add(mount(offeredVolumeName(v), v.mountPath(), null, v.readOnly())));
+        return mounts;
+    }
+
+    private static List<Volume> offeredVolumes(JobPlan plan) {
+        return plan.volumes()
+                .stream()
+                .map(v -> new VolumeBuilder().withName(offeredVolumeName(v))
+                        .withNewPersistentVolumeClaim(v.claim(), v.readOnly() ? Boolean.TRUE : null)
+                        .build())
+                .toList();
+    }
+
+    /** A pod volume's name for an offered volume: apart from the pod's own (workspace, tmp, execution). */
+    private static String offeredVolumeName(JobPlan.Volume volume) {
+        return "offered-" + volume.name();
     }
 
     private Container supervisor(String step, JobPlan plan, List<String> command) {

@@ -1,6 +1,7 @@
 package io.wharf.dispatcher.kubernetes;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the Job of one execution needs to know, every value already validated.
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param memoryBytes the script's memory, requested and limited
  * @param gpu whether the script gets a GPU
  * @param deadline the Job's deadline: the script's timeout, and the time it may wait to start
+ * @param volumes the offered volumes the script's container mounts
  */
 public record JobPlan(
         String executionId,
@@ -22,5 +24,21 @@ public record JobPlan(
         long cpuMillis,
         long memoryBytes,
         boolean gpu,
-        Duration deadline) {
+        Duration deadline,
+        List<Volume> volumes) {
+
+    public JobPlan {
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+    }
+
+    /**
+     * A volume the script's container mounts.
+     *
+     * @param name the offered volume's name
+     * @param claim its PersistentVolumeClaim
+     * @param mountPath where the script sees it
+     * @param readOnly whether it is mounted read-only
+     */
+    public record Volume(String name, String claim, String mountPath, boolean readOnly) {
+    }
 }

@@ -61,6 +61,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     private final Duration pendingLimit;
     private final Clock clock;
     private final DispatcherConfig.QueueMode queue;
+    private final VolumeCatalog volumes;
     private final Optional<ClusterNodes> nodes;
 
     /**
@@ -84,6 +85,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
         this.clock = clock;
         this.watch = JobWatch.start(client, namespace);
         this.queue = config.queue();
+        this.volumes = new VolumeCatalog(config.volumes());
         this.nodes = ClusterNodes.start(client, config.nodeSelector(), watch, config.gpuResource());
         LOG.infof("executions run as Jobs in namespace %s of %s", namespace, client.getMasterUrl());
     }
@@ -94,7 +96,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
         FunctionDefinition fn = attempt.function();
         Duration timeout = limits.timeout(fn);
         JobPlan plan = new JobPlan(id, fn.name(), fn.uid(), fn.image(), limits.cpuMillis(fn), limits.memoryBytes(fn),
-                Boolean.TRUE.equals(fn.enableGpu()), timeout.plus(pendingLimit));
+                Boolean.TRUE.equals(fn.enableGpu()), timeout.plus(pendingLimit), volumes.resolve(fn));
         watch.follow(id);
         try {
             holdBackWithoutRoom(id, limits.requested(fn));

@@ -21,6 +21,7 @@ public interface ExecutionRuntime {
      * @throws IOException when the platform failed (storage, engine, cluster): the attempt is retried
      * @throws io.wharf.contracts.UnsafeKeyException when the input's key cannot name a file: never retried
      * @throws io.wharf.supervisor.EndpointGuard.ForbiddenEndpointException when a store is forbidden: never retried
+     * @throws RefusedAttempt when the function asks for what this platform will not give it: never retried
      */
     Outcome carryOut(Attempt attempt) throws IOException, InterruptedException;
 

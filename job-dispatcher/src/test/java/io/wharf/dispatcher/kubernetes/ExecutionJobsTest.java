@@ -64,6 +64,17 @@ class ExecutionJobsTest {
                         .orElse(null), p -> p != null);
         assertThat(pod.getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("fetch", "run");
         assertThat(pod.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("deliver");
+        // an offered volume: a claim, read-only, in the script's container only
+        assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("survey-data-claim");
+            assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+        });
+        assertThat(pod.getSpec().getInitContainers().get(1).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/data/survey");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(pod.getSpec().getInitContainers().get(0).getVolumeMounts())
+                .noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/data/survey"));
 
         // playing the node: every container ended well
         succeed(pod);
@@ -106,7 +117,8 @@ class ExecutionJobsTest {
 
     private static JobPlan plan(String executionId) {
         return new JobPlan(executionId, "count", "00112233aabbccdd", "localhost/wharf-busybox:1", 500,
-                256L * 1024 * 1024, false, Duration.ofSeconds(120));
+                256L * 1024 * 1024, false, Duration.ofSeconds(120),
+                List.of(new JobPlan.Volume("survey-data", "survey-data-claim", "/data/survey", true)));
     }
 
     private static DispatcherConfig.Kubernetes config(Optional<Long> runAsUser) {

@@ -1,6 +1,7 @@
 package io.wharf.dispatcher.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.dispatcher.runtime.RefusedAttempt;
 import io.wharf.supervisor.S3Endpoint;
 import io.wharf.supervisor.Workspace;
 
@@ -247,6 +249,32 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void shouldMountOnlyTheVolumesOfferedToTheFunctionsOwnerAndOnlyAsOffered() throws Exception {
+        try (KubernetesRuntime runtime = runtime(Duration.ofMinutes(5), Clock.systemUTC())) {
+            Attempt allowed = attempt("rt-volumes", "v.txt", 60, "alice",
+                    "volumes: [{name: survey-data, mount_path: /data/survey}, "
+                            + "{name: scratch, mount_path: /scratch, read_only: false}]\n");
+            carryOut(runtime, allowed);
+            Pod pod = awaitPod(allowed.executionId());
+            assertThat(pod.getSpec().getInitContainers().get(1).getVolumeMounts())
+                    .extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly()) ? " ro" : " rw"))
+                    .contains("/data/survey ro", "/scratch rw");
+
+            // bob was not offered survey-data: the same answer as for a volume that does not exist
+            Attempt notOffered = attempt("rt-volumes-bob", "v.txt", 60, "bob",
+                    "volumes: [{name: survey-data, mount_path: /data/survey}]\n");
+            assertThatThrownBy(() -> runtime.carryOut(notOffered)).isInstanceOf(RefusedAttempt.class)
+                    .hasMessage("volumes[0].name: no volume 'survey-data' is offered to bob on this platform");
+            Attempt writing = attempt("rt-volumes-rw", "v.txt", 60, "alice",
+                    "volumes: [{name: survey-data, mount_path: /data/survey, read_only: false}]\n");
+            assertThatThrownBy(() -> runtime.carryOut(writing)).isInstanceOf(RefusedAttempt.class)
+                    .hasMessage("volumes[0].read_only: volume 'survey-data' may only be mounted read-only");
+            assertThat(job(notOffered.executionId())).isNull();
+            assertThat(job(writing.executionId())).isNull();
+        }
+    }
+
+    @Test
     void shouldStopTheJobOfAnExecutionRemovedWhileItRuns() throws Exception {
         try (KubernetesRuntime runtime = runtime(Duration.ofMinutes(5), Clock.systemUTC())) {
             Attempt attempt = attempt("rt-cancel", "i.txt", 60);
@@ -269,10 +297,15 @@ class KubernetesRuntimeTest {
     }
 
     private Attempt attempt(String function, String key, int timeoutSeconds) {
+        return attempt(function, key, timeoutSeconds, "alice", "");
+    }
+
+    private Attempt attempt(String function, String key, int timeoutSeconds, String owner, String more) {
         FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
                 + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\ntimeout: " + timeoutSeconds + "\n"
-                + "input: [{storage_provider: minio, path: rt-in}]\noutput: [{storage_provider: minio, path: rt-out}]\n")
-                .managedBy("alice", "t".repeat(32), "0123456789abcdef", 1);
+                + "input: [{storage_provider: minio, path: rt-in}]\noutput: [{storage_provider: minio, path: rt-out}]\n"
+                + more)
+                .managedBy(owner, "t".repeat(32), "0123456789abcdef", 1);
         String source = "minio://test/rt-in";
         Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, key, "1"), source,
                 Envelope.TYPE_OBJECT_CREATED, key, Instant.now(), function,

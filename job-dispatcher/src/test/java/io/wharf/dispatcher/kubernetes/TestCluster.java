@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +32,14 @@ import io.wharf.testing.KubernetesControlPlane;
 public final class TestCluster {
 
     private static KubernetesControlPlane plane;
+
+    /** Volumes the tests' operators offer: one for alice to read, one for anybody to write. */
+    public static final Map<String, DispatcherConfig.OfferedVolume> OFFERED = Map.of(
+            "survey-data", new Offered("survey-data-claim", List.of("alice"), false),
+            "scratch", new Offered("scratch-claim", List.of("*"), true));
+
+    record Offered(String claim, List<String> users, boolean writable) implements DispatcherConfig.OfferedVolume {
+    }
 
     private TestCluster() {
     }
@@ -173,6 +182,11 @@ public final class TestCluster {
             @Override
             public DispatcherConfig.QueueMode queue() {
                 return queue;
+            }
+
+            @Override
+            public Map<String, DispatcherConfig.OfferedVolume> volumes() {
+                return OFFERED;
             }
         };
     }
