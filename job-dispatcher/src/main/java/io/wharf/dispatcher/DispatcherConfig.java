@@ -155,10 +155,18 @@ public interface DispatcherConfig {
         /** Node labels every execution's pod must match, e.g. {@code wharf.io/role=worker}. */
         Map<String, String> nodeSelector();
 
-        /** CPU and memory of the supervisor's containers (fetch, deliver), requests and limits alike. */
+        /** The CPU the supervisor's containers (fetch, deliver) request: what the scheduler counts. */
         @WithDefault("100m")
         String supervisorCpu();
 
+        /**
+         * The CPU the supervisor's containers may use: a Java process held to its request starts slowly (at 100m, a
+         * step takes some 20 s instead of 3 s), so it may burst above it.
+         */
+        @WithDefault("1")
+        String supervisorCpuLimit();
+
+        /** The supervisor's containers' memory, requested and limited. */
         @WithDefault("256Mi")
         String supervisorMemory();
 

@@ -43,10 +43,18 @@ public record Workspace(Path root) {
         }
     }
 
-    /** Empties the workspace (or makes it) and creates its folders; returns this workspace. */
+    /**
+     * Empties the workspace (or makes it) and creates its folders; returns this workspace. The folder itself stays: in
+     * a pod it is a volume's mount point, which cannot be removed.
+     */
     public Workspace reset() {
         try {
-            delete();
+            Files.createDirectories(root);
+            try (Stream<Path> children = Files.list(root)) {
+                for (Path child : children.toList()) {
+                    deleteTree(child);
+                }
+            }
             Files.createDirectories(inputDir());
             Files.createDirectories(outputDir());
         } catch (IOException e) {
@@ -154,10 +162,14 @@ public record Workspace(Path root) {
 
     /** Removes the workspace and everything in it; symbolic links are removed, never followed. */
     public void delete() throws IOException {
-        if (!Files.exists(root)) {
+        deleteTree(root);
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

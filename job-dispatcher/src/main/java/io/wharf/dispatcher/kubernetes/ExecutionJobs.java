@@ -129,7 +129,9 @@ public final class ExecutionJobs {
                                 .withName("execution")
                                 .withNewSecret()
                                     .withSecretName(executionSecretName(plan.executionId()))
-                                    .withDefaultMode(0440)
+                                    // readable by the steps' uid, whatever their group: only the supervisor's
+                                    // containers mount it
+                                    .withDefaultMode(0444)
                                 .endSecret()
                             .endVolume()
                         .endSpec()
@@ -186,14 +188,23 @@ public final class ExecutionJobs {
                 .withArgs(arguments)
                 .addNewEnvFrom().withNewSecretRef().withName(storageSecretName(plan.function())).endSecretRef()
                 .endEnvFrom()
-                .withResources(resources(FunctionValidator.cpuMillis(config.supervisorCpu()),
-                        FunctionValidator.memoryBytes(config.supervisorMemory()), false))
+                .withResources(supervisorResources())
                 .withSecurityContext(restricted())
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withVolumeMounts(mount("workspace", WORKSPACE_PATH, null, false),
                         mount("execution", EXECUTION_PATH, null, true), mount("tmp", "/tmp", null, false))
                 .build();
         // @formatter:on
+    }
+
+    /** The supervisor's steps request little CPU and may burst (a JVM starting); their memory is fixed. */
+    private ResourceRequirements supervisorResources() {
+        ResourceRequirements resources = resources(FunctionValidator.cpuMillis(config.supervisorCpu()),
+                FunctionValidator.memoryBytes(config.supervisorMemory()), false);
+        resources.getLimits()
+                .put("cpu", new Quantity(BigDecimal.valueOf(
+                        FunctionValidator.cpuMillis(config.supervisorCpuLimit())).toPlainString() + "m"));
+        return resources;
     }
 
     private ResourceRequirements resources(long cpuMillis, long memoryBytes, boolean gpu) {

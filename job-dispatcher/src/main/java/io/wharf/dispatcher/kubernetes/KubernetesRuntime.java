@@ -7,9 +7,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -22,10 +20,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.wharf.contracts.Json;
 import io.wharf.contracts.capacity.NodeCapacity;
 import io.wharf.contracts.capacity.Resources;
-import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.execution.FunctionLimits;
@@ -174,8 +170,9 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     /** Creates the execution's Secrets and Job, or adopts the Job an earlier attempt created. */
     private Job submit(Attempt attempt, JobPlan plan) throws IOException {
         FunctionDefinition fn = attempt.function();
-        apply(storageSecret(fn));
-        Secret execution = executionSecret(attempt, plan);
+        // the function's keys, for the supervisor's steps only: current at every attempt
+        apply(ExecutionSecrets.storage(fn, platformStore.apply(fn)));
+        Secret execution = ExecutionSecrets.execution(plan, attempt.envelope(), fn);
         createUnlessPresent(execution);
         Job job = createOrAdopt(attempt, plan);
         String uid = job.getMetadata().getUid();
@@ -215,44 +212,6 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
                 plan.executionId());
         note(attempt, "wharf: its Job from an earlier attempt is still there: adopted, not started again");
         return job;
-    }
-
-    /** The function's keys to the platform's store, for the supervisor's steps only; current at every attempt. */
-    private Secret storageSecret(FunctionDefinition fn) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        platformStore.apply(fn).ifPresent(store -> {
-            keys.put("WHARF_S3_ENDPOINT", store.endpoint());
-            keys.put("WHARF_S3_ACCESS_KEY", store.accessKey());
-            keys.put("WHARF_S3_SECRET_KEY", store.secretKey());
-            keys.put("WHARF_S3_REGION", store.region());
-        });
-        // @formatter:off
-        return new SecretBuilder()
-                .withNewMetadata()
-                    .withName(ExecutionJobs.storageSecretName(fn.name()))
-                    .addToLabels(ExecutionJobs.MANAGED_BY_LABEL, ExecutionJobs.MANAGED_BY)
-                    .addToLabels(ExecutionJobs.FUNCTION_LABEL, fn.name())
-                .endMetadata()
-                .withType("Opaque")
-                .withStringData(keys)
-                .build();
-        // @formatter:on
-    }
-
-    /** The execution's event and its function's definition (with its secrets, which only the script sees). */
-    private Secret executionSecret(Attempt attempt, JobPlan plan) throws IOException {
-        // @formatter:off
-        return new SecretBuilder()
-                .withNewMetadata()
-                    .withName(ExecutionJobs.executionSecretName(plan.executionId()))
-                    .withLabels(ExecutionJobs.labels(plan))
-                .endMetadata()
-                .withType("Opaque")
-                .withStringData(Map.of(
-                        "event.json", new String(EnvelopeCodec.encode(attempt.envelope()), StandardCharsets.UTF_8),
-                        "function.json", Json.json().writeValueAsString(attempt.function())))
-                .build();
-        // @formatter:on
     }
 
     private void apply(Secret secret) {

@@ -125,69 +125,25 @@ public final class TestCluster {
      * The executor's settings as the tests use them, pods queueing in the cluster: there are no nodes unless a test
      * registers one.
      */
-    public static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser,
-            Duration pendingLimit) {
+    public static Settings config(String namespace, Optional<Long> runAsUser, Duration pendingLimit) {
         return config(namespace, runAsUser, pendingLimit, DispatcherConfig.QueueMode.pods);
     }
 
-    public static DispatcherConfig.Kubernetes config(String namespace, Optional<Long> runAsUser, Duration pendingLimit,
+    public static Settings config(String namespace, Optional<Long> runAsUser, Duration pendingLimit,
             DispatcherConfig.QueueMode queue) {
-        return new DispatcherConfig.Kubernetes() {
+        return new Settings(Optional.of(namespace), "localhost/wharf-supervisor:latest", runAsUser,
+                Duration.ofHours(1), "nvidia.com/gpu", Map.of(), "100m", "1", "256Mi", pendingLimit, queue, OFFERED);
+    }
 
-            @Override
-            public Optional<String> namespace() {
-                return Optional.of(namespace);
-            }
+    /** The executor's settings, as a test sets them. */
+    public record Settings(Optional<String> namespace, String supervisorImage, Optional<Long> runAsUser,
+            Duration ttlAfterFinished, String gpuResource, Map<String, String> nodeSelector, String supervisorCpu,
+            String supervisorCpuLimit, String supervisorMemory, Duration pendingLimit, DispatcherConfig.QueueMode queue,
+            Map<String, DispatcherConfig.OfferedVolume> volumes) implements DispatcherConfig.Kubernetes {
 
-            @Override
-            public String supervisorImage() {
-                return "localhost/wharf-supervisor:latest";
-            }
-
-            @Override
-            public Optional<Long> runAsUser() {
-                return runAsUser;
-            }
-
-            @Override
-            public Duration ttlAfterFinished() {
-                return Duration.ofHours(1);
-            }
-
-            @Override
-            public String gpuResource() {
-                return "nvidia.com/gpu";
-            }
-
-            @Override
-            public Map<String, String> nodeSelector() {
-                return Map.of();
-            }
-
-            @Override
-            public String supervisorCpu() {
-                return "100m";
-            }
-
-            @Override
-            public String supervisorMemory() {
-                return "256Mi";
-            }
-
-            @Override
-            public Duration pendingLimit() {
-                return pendingLimit;
-            }
-
-            @Override
-            public DispatcherConfig.QueueMode queue() {
-                return queue;
-            }
-
-            @Override
-            public Map<String, DispatcherConfig.OfferedVolume> volumes() {
-                return OFFERED;
-            }
-        };
+        public Settings withSupervisorImage(String image) {
+            return new Settings(namespace, image, runAsUser, ttlAfterFinished, gpuResource, nodeSelector,
+                    supervisorCpu, supervisorCpuLimit, supervisorMemory, pendingLimit, queue, volumes);
+        }
     }
 }
