@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nats.client.Connection;
 import io.quarkus.test.junit.QuarkusTest;
@@ -161,27 +160,14 @@ class KubernetesDispatcherTest {
     }
 
     private static Pod awaitPod(String executionId) {
-        return await().atMost(Duration.ofSeconds(60))
-                .until(() -> cluster.pods()
-                        .withLabel("wharf.io/execution", executionId)
-                        .list()
-                        .getItems()
-                        .stream()
-                        .findFirst()
-                        .orElse(null), p -> p != null);
+        return TestCluster.awaitPod(cluster, executionId);
     }
 
     private static void report(Pod pod, String phase, List<ContainerStatus> init, List<ContainerStatus> main) {
-        Pod current = cluster.pods().withName(pod.getMetadata().getName()).get();
-        current.setStatus(new PodStatusBuilder().withPhase(phase)
-                .withInitContainerStatuses(init)
-                .withContainerStatuses(main)
-                .build());
-        cluster.pods().resource(current).updateStatus();
+        TestCluster.report(cluster, pod, phase, init, main);
     }
 
     private static ContainerStatus ended(String container, int exitCode, String message) {
-        return TestCluster.status(container,
-                TestCluster.terminated(exitCode, exitCode == 0 ? "Completed" : "Error", message));
+        return TestCluster.ended(container, exitCode, message);
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +33,10 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.wharf.contracts.envelope.Envelope;
-import io.wharf.contracts.envelope.EnvelopeIds;
-import io.wharf.contracts.envelope.EventData;
-import io.wharf.contracts.function.FdlReader;
-import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.Outcome;
 import io.wharf.supervisor.S3Endpoint;
-import io.wharf.supervisor.Workspace;
 import io.wharf.testing.KubernetesControlPlane;
 
 /**
@@ -224,19 +217,10 @@ class K8sManifestsTest {
     }
 
     private static Attempt attempt(Path work) {
-        String function = "rbac-check";
-        FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
+        return TestCluster.attempt(work, "name: rbac-check\nimage: localhost/wharf-busybox:1\n"
                 + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\n"
                 + "input: [{storage_provider: minio, path: rbac-in}]\n"
-                + "output: [{storage_provider: minio, path: rbac-out}]\n")
-                .managedBy("alice", "t".repeat(32), "0123456789abcdef", 1);
-        String source = "minio://test/rbac-in";
-        Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, "x.txt", "1"), source,
-                Envelope.TYPE_OBJECT_CREATED, "x.txt", Instant.now(), function,
-                EventData.object("minio", "default", "rbac-in", "x.txt", null, null, null, null));
-        String id = EnvelopeIds.executionId(function, envelope.id());
-        return new Attempt(id, envelope, fn, Workspace.create(work, id), () -> {
-        }, () -> false);
+                + "output: [{storage_provider: minio, path: rbac-out}]\n", "alice", "rbac-in", "x.txt");
     }
 
     /** The shell steps between the deploy markers of k8s/README.md, one command each (with its continuations). */

@@ -26,17 +26,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wharf.contracts.capacity.NodeCapacity;
 import io.wharf.contracts.capacity.Resources;
-import io.wharf.contracts.envelope.Envelope;
-import io.wharf.contracts.envelope.EnvelopeIds;
-import io.wharf.contracts.envelope.EventData;
-import io.wharf.contracts.function.FdlReader;
-import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.runtime.Attempt;
-import io.wharf.supervisor.Workspace;
 
 /**
  * What the nodes can give, read from a real API server: the test registers a node (a kubelet would) and places the
@@ -64,23 +59,26 @@ class KubernetesCapacityTest {
                         .endMetadata()
                         .build())
                 .create();
-        // as its kubelet would report it (the node lifecycle controller may change the node meanwhile: an edit
-        // reads it again)
-        admin.nodes().withName(NODE).editStatus(node -> {
-            node.setStatus(new NodeStatusBuilder()
-                    .addToAllocatable("cpu", new Quantity("2"))
-                    .addToAllocatable("memory", new Quantity("4Gi"))
-                    .addToAllocatable("pods", new Quantity("110"))
-                    .addToCapacity("cpu", new Quantity("2"))
-                    .addToCapacity("memory", new Quantity("4Gi"))
-                    .withConditions(new NodeConditionBuilder().withType("Ready")
-                            .withStatus("True")
-                            .withReason("KubeletReady")
-                            .withLastHeartbeatTime(Instant.now().toString())
-                            .withLastTransitionTime(Instant.now().toString())
-                            .build())
-                    .build());
-            return node;
+        // as its kubelet would report it (the node lifecycle controller changes the node meanwhile, taints it: a
+        // conflicting write is written again)
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            admin.nodes().withName(NODE).editStatus(node -> {
+                node.setStatus(new NodeStatusBuilder()
+                        .addToAllocatable("cpu", new Quantity("2"))
+                        .addToAllocatable("memory", new Quantity("4Gi"))
+                        .addToAllocatable("pods", new Quantity("110"))
+                        .addToCapacity("cpu", new Quantity("2"))
+                        .addToCapacity("memory", new Quantity("4Gi"))
+                        .withConditions(new NodeConditionBuilder().withType("Ready")
+                                .withStatus("True")
+                                .withReason("KubeletReady")
+                                .withLastHeartbeatTime(Instant.now().toString())
+                                .withLastTransitionTime(Instant.now().toString())
+                                .build())
+                        .build());
+                return node;
+            });
+            return true;
         });
     }
 
@@ -107,7 +105,7 @@ class KubernetesCapacityTest {
 
             Attempt attempt = attempt("cap-fits", "1", "1Gi");
             attempts.submit(() -> runtime.carryOut(attempt));
-            Pod pod = awaitPod(attempt.executionId());
+            Pod pod = TestCluster.awaitPod(admin, attempt.executionId());
             admin.bindings()
                     .resource(new BindingBuilder().withNewMetadata()
                             .withName(pod.getMetadata().getName())
@@ -144,27 +142,8 @@ class KubernetesCapacityTest {
     }
 
     private Attempt attempt(String function, String cpu, String memory) {
-        FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
+        return TestCluster.attempt(work, "name: " + function + "\nimage: localhost/wharf-busybox:1\n"
                 + "script: 'true'\ncpu: '" + cpu + "'\nmemory: " + memory + "\n"
-                + "input: [{storage_provider: minio, path: cap-in}]\n")
-                .managedBy("alice", "t".repeat(32), "0123456789abcdef", 1);
-        String source = "minio://test/cap-in";
-        Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, "x", "1"), source,
-                Envelope.TYPE_OBJECT_CREATED, "x", Instant.now(), function,
-                EventData.object("minio", "default", "cap-in", "x", null, null, null, null));
-        String id = EnvelopeIds.executionId(function, envelope.id());
-        return new Attempt(id, envelope, fn, Workspace.create(work, id), () -> {
-        }, () -> false);
-    }
-
-    private static Pod awaitPod(String executionId) {
-        return await().atMost(Duration.ofSeconds(60))
-                .until(() -> admin.pods()
-                        .withLabel(ExecutionJobs.EXECUTION_LABEL, executionId)
-                        .list()
-                        .getItems()
-                        .stream()
-                        .findFirst()
-                        .orElse(null), p -> p != null);
+                + "input: [{storage_provider: minio, path: cap-in}]\n", "alice", "cap-in", "x");
     }
 }

@@ -30,16 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.wharf.contracts.envelope.Envelope;
-import io.wharf.contracts.envelope.EnvelopeIds;
-import io.wharf.contracts.envelope.EventData;
-import io.wharf.contracts.function.FdlReader;
-import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.Outcome;
@@ -88,9 +82,7 @@ class KubernetesRuntimeTest {
             Future<Outcome> outcome = carryOut(runtime, attempt);
 
             Pod pod = awaitPod(attempt.executionId());
-            report(pod, "Running",
-                    List.of(done("fetch", 0, null), container("run", TestCluster.running(Instant.now()))),
-                    List.of());
+            scriptRunning(pod);
             await().atMost(Duration.ofSeconds(30)).until(() -> started.get() == 1);
             report(pod, "Succeeded", List.of(done("fetch", 0, null), done("run", 0, null)),
                     List.of(done("deliver", 0, "out/a.txt.out\nout/a.txt.log\n")));
@@ -154,9 +146,7 @@ class KubernetesRuntimeTest {
             Future<Outcome> outcome = carryOut(runtime, attempt);
 
             Pod pod = awaitPod(attempt.executionId());
-            report(pod, "Running",
-                    List.of(done("fetch", 0, null), container("run", TestCluster.running(Instant.now()))),
-                    List.of());
+            scriptRunning(pod);
 
             Outcome ended = outcome.get();
             assertThat(ended.result().timedOut()).isTrue();
@@ -173,9 +163,7 @@ class KubernetesRuntimeTest {
             Future<Outcome> outcome = carryOut(runtime, attempt);
 
             Pod pod = awaitPod(attempt.executionId());
-            report(pod, "Running",
-                    List.of(done("fetch", 0, null), container("run", TestCluster.running(Instant.now()))),
-                    List.of());
+            scriptRunning(pod);
 
             assertThat(outcome.get().failure()).isEqualTo("timed out after 1s and was killed");
             await().atMost(Duration.ofSeconds(30)).until(() -> job(attempt.executionId()) == null);
@@ -301,18 +289,10 @@ class KubernetesRuntimeTest {
     }
 
     private Attempt attempt(String function, String key, int timeoutSeconds, String owner, String more) {
-        FunctionDefinition fn = FdlReader.readOne("name: " + function + "\nimage: localhost/wharf-busybox:1\n"
+        return TestCluster.attempt(work, "name: " + function + "\nimage: localhost/wharf-busybox:1\n"
                 + "script: cp $INPUT_FILE_PATH $TMP_OUTPUT_DIR/\ntimeout: " + timeoutSeconds + "\n"
                 + "input: [{storage_provider: minio, path: rt-in}]\noutput: [{storage_provider: minio, path: rt-out}]\n"
-                + more)
-                .managedBy(owner, "t".repeat(32), "0123456789abcdef", 1);
-        String source = "minio://test/rt-in";
-        Envelope envelope = Envelope.of(EnvelopeIds.forObject(function, source, key, "1"), source,
-                Envelope.TYPE_OBJECT_CREATED, key, Instant.now(), function,
-                EventData.object("minio", "default", "rt-in", key, null, null, null, null));
-        String executionId = EnvelopeIds.executionId(function, envelope.id());
-        return new Attempt(executionId, envelope, fn, Workspace.create(work, executionId), started::incrementAndGet,
-                cancelled::get);
+                + more, owner, "rt-in", key, started::incrementAndGet, cancelled::get);
     }
 
     private Future<Outcome> carryOut(KubernetesRuntime runtime, Attempt attempt) {
@@ -329,28 +309,21 @@ class KubernetesRuntimeTest {
     }
 
     private static Pod awaitPod(String executionId) {
-        return await().atMost(Duration.ofSeconds(60))
-                .until(() -> admin.pods()
-                        .withLabel(ExecutionJobs.EXECUTION_LABEL, executionId)
-                        .list()
-                        .getItems()
-                        .stream()
-                        .findFirst()
-                        .orElse(null), p -> p != null);
+        return TestCluster.awaitPod(admin, executionId);
     }
 
     private static Job job(String executionId) {
         return admin.batch().v1().jobs().withName(ExecutionJobs.jobName(executionId)).get();
     }
 
-    /** Playing the node: the pod's phase and its containers' states. */
     private static void report(Pod pod, String phase, List<ContainerStatus> init, List<ContainerStatus> main) {
-        Pod current = admin.pods().withName(pod.getMetadata().getName()).get();
-        current.setStatus(new PodStatusBuilder().withPhase(phase)
-                .withInitContainerStatuses(init)
-                .withContainerStatuses(main)
-                .build());
-        admin.pods().resource(current).updateStatus();
+        TestCluster.report(admin, pod, phase, init, main);
+    }
+
+    /** Playing the node: the input fetched, the script running since now. */
+    private static void scriptRunning(Pod pod) {
+        report(pod, "Running", List.of(done("fetch", 0, null), container("run", TestCluster.running(Instant.now()))),
+                List.of());
     }
 
     private static ContainerStatus done(String container, int exitCode, String message) {

@@ -1,5 +1,7 @@
 package io.wharf.dispatcher.kubernetes;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,17 +12,27 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.wharf.contracts.envelope.Envelope;
+import io.wharf.contracts.envelope.EnvelopeIds;
+import io.wharf.contracts.envelope.EventData;
+import io.wharf.contracts.function.FdlReader;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.dispatcher.DispatcherConfig;
+import io.wharf.dispatcher.runtime.Attempt;
+import io.wharf.supervisor.Workspace;
 import io.wharf.testing.KubernetesControlPlane;
 
 /**
@@ -97,6 +109,53 @@ public final class TestCluster {
                 .withFinishedAt(now)
                 .endTerminated()
                 .build();
+    }
+
+    /** A container that ended: {@code Completed} with 0, {@code Error} otherwise. */
+    public static ContainerStatus ended(String container, int exitCode, String message) {
+        return status(container, terminated(exitCode, exitCode == 0 ? "Completed" : "Error", message));
+    }
+
+    /** The pod the Job controller made for the execution, once there. */
+    public static Pod awaitPod(KubernetesClient client, String executionId) {
+        return await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.pods()
+                        .withLabel(ExecutionJobs.EXECUTION_LABEL, executionId)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .findFirst()
+                        .orElse(null), p -> p != null);
+    }
+
+    /** Playing the node: the pod's phase and its containers' states, written as its kubelet would. */
+    public static void report(KubernetesClient client, Pod pod, String phase, List<ContainerStatus> init,
+            List<ContainerStatus> main) {
+        Pod current = client.pods().withName(pod.getMetadata().getName()).get();
+        current.setStatus(new PodStatusBuilder().withPhase(phase)
+                .withInitContainerStatuses(init)
+                .withContainerStatuses(main)
+                .build());
+        client.pods().resource(current).updateStatus();
+    }
+
+    /**
+     * An attempt of the function {@code yaml} defines, owned by {@code owner}, on the object {@code bucket/key}.
+     */
+    public static Attempt attempt(Path work, String yaml, String owner, String bucket, String key, Runnable started,
+            BooleanSupplier cancelled) {
+        FunctionDefinition fn = FdlReader.readOne(yaml).managedBy(owner, "t".repeat(32), "0123456789abcdef", 1);
+        String source = "minio://test/" + bucket;
+        Envelope envelope = Envelope.of(EnvelopeIds.forObject(fn.name(), source, key, "1"), source,
+                Envelope.TYPE_OBJECT_CREATED, key, Instant.now(), fn.name(),
+                EventData.object("minio", "default", bucket, key, null, null, null, null));
+        String id = EnvelopeIds.executionId(fn.name(), envelope.id());
+        return new Attempt(id, envelope, fn, Workspace.create(work, id), started, cancelled);
+    }
+
+    public static Attempt attempt(Path work, String yaml, String owner, String bucket, String key) {
+        return attempt(work, yaml, owner, bucket, key, () -> {
+        }, () -> false);
     }
 
     public static ContainerState running(Instant since) {
