@@ -28,8 +28,13 @@ public sealed interface JobProgress {
     record Waiting() implements JobProgress {
     }
 
-    /** The script runs (or has ended and the outputs are being delivered); since when. */
-    record Running(Instant since) implements JobProgress {
+    /**
+     * The script runs, or has ended and its outputs are being delivered.
+     *
+     * @param since when the script started
+     * @param scriptEnded whether it has ended (its timeout no longer applies)
+     */
+    record Running(Instant since, boolean scriptEnded) implements JobProgress {
     }
 
     /**
@@ -72,11 +77,11 @@ public sealed interface JobProgress {
         }
         Optional<ContainerStatus> run = status(pod.get(), "run");
         if (run.isPresent() && run.get().getState() != null && run.get().getState().getRunning() != null) {
-            return new Running(instant(run.get().getState().getRunning().getStartedAt(), now));
+            return new Running(instant(run.get().getState().getRunning().getStartedAt(), now), false);
         }
         Optional<ContainerStateTerminated> ran = terminated(pod.get(), "run");
         if (ran.isPresent()) {
-            return new Running(instant(ran.get().getStartedAt(), now));
+            return new Running(instant(ran.get().getStartedAt(), now), true);
         }
         Optional<String> hopeless = statuses(pod.get())
                 .filter(s -> s.getState() != null && s.getState().getWaiting() != null

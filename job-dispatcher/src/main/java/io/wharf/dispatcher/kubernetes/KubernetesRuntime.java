@@ -47,6 +47,8 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     private static final Logger LOG = Logger.getLogger(KubernetesRuntime.class);
     /** How often an attempt looks at its Job even when no change was reported (timeouts, the pending limit). */
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
+    /** The most of one step's log read into memory (the execution's log is capped again when stored). */
+    private static final int LOG_LIMIT_BYTES = 8 * 1024 * 1024;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -121,7 +123,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
                     started = true;
                     attempt.started().run();
                 }
-                if (Duration.between(running.since(), now).compareTo(timeout) > 0) {
+                if (!running.scriptEnded() && Duration.between(running.since(), now).compareTo(timeout) > 0) {
                     copyLogs(attempt);
                     stop(id);
                     return Outcome.ended(new RunResult(JobProgress.SIGKILLED, true, timeout), List.of(), timeout);
@@ -237,7 +239,12 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
         }
         for (String step : ExecutionJobs.STEPS) {
             try {
-                String log = client.pods().inNamespace(namespace).withName(pod).inContainer(step).getLog();
+                String log = client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod)
+                        .inContainer(step)
+                        .limitBytes(LOG_LIMIT_BYTES)
+                        .getLog();
                 note(attempt, "--- %s ---", step);
                 append(attempt, log == null || log.isEmpty() ? "" : log.endsWith("\n") ? log : log + "\n");
             } catch (KubernetesClientException e) {

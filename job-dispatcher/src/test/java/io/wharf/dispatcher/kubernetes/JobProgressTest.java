@@ -50,6 +50,26 @@ class JobProgressTest {
     }
 
     @Test
+    void shouldNoLongerHoldTheScriptsTimeoutAgainstAPodThatDeliversItsOutputs() {
+        Instant started = NOW.minusSeconds(600);
+        Pod delivering = pod("Running", null, null, List.of(ended("fetch", 0, "Completed", null),
+                TestCluster.status("run",
+                        new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated()
+                                .withExitCode(0)
+                                .withReason("Completed")
+                                .withStartedAt(started.toString())
+                                .withFinishedAt(NOW.minusSeconds(5).toString())
+                                .endTerminated()
+                                .build())),
+                List.of(TestCluster.status("deliver", TestCluster.running(NOW.minusSeconds(4)))));
+
+        assertThat(read(runningJob(), delivering)).isEqualTo(new JobProgress.Running(started, true));
+        Pod running = pod("Running", null, null, List.of(ended("fetch", 0, "Completed", null),
+                TestCluster.status("run", TestCluster.running(started))), List.of());
+        assertThat(read(runningJob(), running)).isEqualTo(new JobProgress.Running(started, false));
+    }
+
+    @Test
     void shouldSayWhyAPodWaitsWhenItOutlivesThePendingLimit() {
         Pod unschedulable = new PodBuilder(pod("Pending", null, null, List.of(), List.of()))
                 .editMetadata()
