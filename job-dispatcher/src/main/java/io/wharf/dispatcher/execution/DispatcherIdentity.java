@@ -47,16 +47,22 @@ public class DispatcherIdentity {
      * The work folder must be the dispatcher's own: a folder another local user made first (in a shared {@code /tmp})
      * would let them see or replace what executions write.
      */
-    private static void requireOwnFolder(Path dir) throws IOException {
+    static void requireOwnFolder(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new IllegalStateException("the work folder " + dir + " is a symbolic link; set "
                     + "wharf.dispatcher.work-dir to a real folder of the dispatcher's own");
         }
-        String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-        String self = System.getProperty("user.name");
-        if (!owner.equals(self)) {
-            throw new IllegalStateException("the work folder " + dir + " belongs to " + owner + ", not to " + self
-                    + " who runs the dispatcher; remove it or set wharf.dispatcher.work-dir elsewhere");
+        // by uid, not by name: in a container the dispatcher's uid may have no name (OpenShift assigns one)
+        Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Path probe = Files.createTempFile(dir, ".owner-", "");
+        try {
+            Object self = Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (!owner.equals(self)) {
+                throw new IllegalStateException("the work folder " + dir + " belongs to uid " + owner + ", not to uid "
+                        + self + " who runs the dispatcher; remove it or set wharf.dispatcher.work-dir elsewhere");
+            }
+        } finally {
+            Files.delete(probe);
         }
     }
 
