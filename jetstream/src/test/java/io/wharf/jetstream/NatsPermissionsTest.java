@@ -75,6 +75,22 @@ class NatsPermissionsTest {
     }
 
     @Test
+    void shouldLetTheDispatcherReportItsCapacityAndTheGatewayReadIt() throws Exception {
+        try (Connection dispatcher = as("dispatcher"); Connection gateway = as("gateway")) {
+            dispatcher.keyValue(Names.CAPACITY_BUCKET)
+                    .put("dispatcher-1", "{\"busy\":1}".getBytes(
+                            StandardCharsets.UTF_8));
+
+            assertThat(gateway.keyValue(Names.CAPACITY_BUCKET).keys()).contains("dispatcher-1");
+            assertThat(new String(gateway.keyValue(Names.CAPACITY_BUCKET).get("dispatcher-1").getValue(),
+                    StandardCharsets.UTF_8)).isEqualTo("{\"busy\":1}");
+            // the gateway reads reports, it does not make them
+            assertThatThrownBy(() -> gateway.keyValue(Names.CAPACITY_BUCKET).put("forged", new byte[]{1}))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+        }
+    }
+
+    @Test
     void shouldLetAnInvokerPublishInvocationsAndNothingElse() throws Exception {
         try (Connection invoker = as("invoker")) {
             assertThat(invoker.jetStream()
