@@ -70,6 +70,9 @@ public record FunctionDefinition(
     public static final String REDACTED = "********";
 
     public FunctionDefinition {
+        // oscar-cli sends "" for an FDL without cpu or memory: empty means the platform's default
+        cpu = cpu == null || cpu.isBlank() ? null : cpu;
+        memory = memory == null || memory.isBlank() ? null : memory;
         environment = environment == null ? Environment.EMPTY : environment;
         input = input == null ? List.of() : List.copyOf(input);
         output = output == null ? List.of() : List.copyOf(output);

@@ -100,6 +100,15 @@ class FunctionValidatorTest {
     }
 
     @Test
+    void shouldTakeAnEmptyCpuOrMemoryAsOscarClisWayOfSayingTheDefault() {
+        FunctionDefinition fn = FdlReader.readOne("{name: f, image: busybox, script: s, cpu: '', memory: ''}");
+
+        assertThat(FunctionValidator.validate(fn, "")).isEmpty();
+        assertThat(fn.cpu()).isNull();
+        assertThat(fn.memory()).isNull();
+    }
+
+    @Test
     void shouldRefuseShortTokensAndUnknownVisibility() {
         assertThat(violations("{name: f, image: busybox, script: s, token: short, visibility: everyone}"))
                 .extracting(Violation::field)
