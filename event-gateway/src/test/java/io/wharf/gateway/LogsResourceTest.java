@@ -21,6 +21,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.testing.WharfTestResource;
@@ -75,6 +76,37 @@ class LogsResourceTest {
     }
 
     @Test
+    void shouldRemoveAnUnfinishedExecutionAsOscarRemovesAJobLeavingItsDispatcherAMarkToStopIt() {
+        Api.create("unfinished-fn", "unfinished-bucket");
+        ExecutionRecord running = ExecutionRecord.queued("unfinished-fn-00000000000000cc", "unfinished-fn", "e1",
+                Envelope.TYPE_INVOCATION, null, "d", Instant.now()).running(Instant.now(), 1);
+        ExecutionRecord waiting = ExecutionRecord.queued("unfinished-fn-00000000000000dd", "unfinished-fn", "e2",
+                Envelope.TYPE_INVOCATION, null, "d", Instant.now());
+        executions.create(running);
+        executions.create(waiting);
+
+        asUser().when().delete("/system/logs/unfinished-fn/" + running.id()).then().statusCode(204);
+        assertThat(executions.get("unfinished-fn", running.id())).hasValueSatisfying(
+                v -> assertThat(v.value().state()).isEqualTo(ExecutionState.REMOVED));
+        asUser().when()
+                .get("/system/logs/unfinished-fn")
+                .then()
+                .statusCode(200)
+                .body("jobs", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey(running.id())));
+        asUser().when().get("/system/logs/unfinished-fn/" + running.id()).then().statusCode(404);
+
+        // ?all=true removes pending work too
+        asUser().when().delete("/system/logs/unfinished-fn?all=true").then().statusCode(204);
+        assertThat(executions.get("unfinished-fn", waiting.id())).hasValueSatisfying(
+                v -> assertThat(v.value().state()).isEqualTo(ExecutionState.REMOVED));
+        asUser().when()
+                .get("/system/logs/unfinished-fn")
+                .then()
+                .statusCode(200)
+                .body("jobs", org.hamcrest.Matchers.anEmptyMap());
+    }
+
+    @Test
     void shouldLetTheOwnerRemoveAnExecutionNoDispatcherWorksOnAnyMore() {
         Api.create("abandoned-fn", "abandoned-bucket");
         Instant longAgo = Instant.now().minus(java.time.Duration.ofHours(2));
@@ -85,8 +117,8 @@ class LogsResourceTest {
         executions.create(abandoned);
         executions.create(active);
 
-        asUser().when().delete("/system/logs/abandoned-fn/" + active.id()).then().statusCode(409);
         asUser().when().delete("/system/logs/abandoned-fn/" + abandoned.id()).then().statusCode(204);
+        // nothing holds it any more: it goes at once, no mark left for a dispatcher
         assertThat(executions.get("abandoned-fn", abandoned.id())).isEmpty();
         assertThat(executions.get("abandoned-fn", active.id())).isPresent();
     }

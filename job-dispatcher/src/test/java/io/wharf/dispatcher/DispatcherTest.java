@@ -281,6 +281,25 @@ class DispatcherTest {
     }
 
     @Test
+    void shouldStopARunningExecutionItsOwnerRemovesAndRemoveItForGood() throws Exception {
+        deploy("unwanted", "unwanted-bucket", "sleep 60\necho late > \"$TMP_OUTPUT_DIR/late.txt\"\n", null);
+        Envelope envelope = publishInvocation("unwanted", "{}");
+        String id = EnvelopeIds.executionId("unwanted", envelope.id());
+        Versioned<ExecutionRecord> running = await().atMost(WAIT)
+                .until(() -> executions.get("unwanted", id).orElse(null),
+                        r -> r != null && r.value().state() == ExecutionState.RUNNING);
+
+        // what DELETE /system/logs/unwanted/<id> does to an unfinished execution (OSCAR removes its job)
+        executions.update(running.value().removed(Instant.now()), running.revision());
+
+        // stopped at the next heartbeat, long before the script's 60 s; the mark goes with it, the envelope is acked
+        await().atMost(Duration.ofSeconds(20)).until(() -> executions.get("unwanted", id).isEmpty());
+        assertThat(Buckets.list(minio(), "unwanted-bucket", "out/")).isEmpty();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Streams.count(connection, Names.EVENTS_STREAM, Names.eventsSubject("unwanted")) == 0);
+    }
+
+    @Test
     void shouldFinishARunningExecutionWithTheDefinitionItStartedWithAndRecordEachRevision() throws Exception {
         deploy("evolving", "evolving-bucket", """
                 sleep 3

@@ -121,6 +121,13 @@ public record ExecutionRecord(
                 functionRevision);
     }
 
+    /** Removed by its owner before it finished: its script is stopped, nothing more is recorded. */
+    public ExecutionRecord removed(Instant now) {
+        return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.REMOVED, attempt, null,
+                "removed by its owner before it finished", createdAt, startedAt, now, now, owner, List.of(),
+                functionUid, failures, functionRevision);
+    }
+
     public ExecutionRecord failed(Instant now, Integer code, String why, List<String> outputKeys) {
         return new ExecutionRecord(id, function, eventId, eventType, inputKey, ExecutionState.FAILED, attempt, code,
                 why, createdAt, startedAt, now, now, owner, outputKeys, functionUid, failures,

@@ -1,9 +1,13 @@
 package io.wharf.contracts.execution;
 
-/** Where an execution is in its life. Only the last two are final. */
+/**
+ * Where an execution is in its life. The last three are final; {@code REMOVED} is an unfinished execution its owner
+ * removed, hidden from every listing, kept until the dispatcher that holds its envelope sees it (and stops its script,
+ * if it runs) and removes it for good.
+ */
 public enum ExecutionState {
 
-    QUEUED("Pending"), RUNNING("Running"), SUCCEEDED("Succeeded"), FAILED("Failed");
+    QUEUED("Pending"), RUNNING("Running"), SUCCEEDED("Succeeded"), FAILED("Failed"), REMOVED("Failed");
 
     private final String oscarStatus;
 
@@ -12,7 +16,7 @@ public enum ExecutionState {
     }
 
     public boolean isTerminal() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == REMOVED;
     }
 
     /** The Kubernetes pod phase OSCAR reports for a job in this state, which oscar-cli prints and filters on. */

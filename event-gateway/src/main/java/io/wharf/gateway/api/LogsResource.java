@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DELETE;
@@ -24,9 +25,11 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.gateway.security.Caller;
+import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.SweepMemory;
+import io.wharf.jetstream.Versioned;
 
 /**
  * {@code /system/logs}: a function's executions and their logs, in OSCAR's job shapes (oscar-cli's
@@ -87,6 +90,7 @@ public class LogsResource {
                 .flatMap(java.util.Optional::stream)
                 .map(v -> v.value())
                 .filter(e -> e.belongsTo(uid))
+                .filter(e -> e.state() != ExecutionState.REMOVED)
                 .sorted(java.util.Comparator.comparing(ExecutionRecord::createdAt,
                         java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())))
                 .forEach(e -> jobs.put(e.id(), JobInfo.of(e)));
@@ -104,28 +108,28 @@ public class LogsResource {
                 .build();
     }
 
+    /**
+     * Removes an execution, as OSCAR removes a job: a finished one at once; an unfinished one is marked removed (hidden
+     * from then on) and its dispatcher stops its script at its next heartbeat and removes it for good.
+     */
     @DELETE
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
         ExecutionRecord record = execution(functions.owned(name, user()).value(), execution);
-        if (!record.state().isTerminal() && !isAbandoned(record)) {
-            throw new ApiException(409, "Conflict", "execution '" + execution + "' has not finished");
-        }
         remove(record);
         return Response.noContent().build();
     }
 
-    /** Removes finished executions: only succeeded ones unless {@code all=true} (OSCAR's semantics). */
+    /** Removes the function's executions: only succeeded ones unless {@code all=true}, then all (OSCAR's semantics). */
     @DELETE
     public Response deleteAll(@PathParam("name") String name, @QueryParam("all") @DefaultValue("false") boolean all) {
         String uid = functions.owned(name, user()).value().uid();
-        List<ExecutionRecord> finished = executions.list(name)
+        executions.list(name)
                 .stream()
                 .filter(e -> e.belongsTo(uid))
-                .filter(e -> e.state() == ExecutionState.SUCCEEDED
-                        || (all && (e.state().isTerminal() || isAbandoned(e))))
-                .toList();
-        finished.forEach(this::remove);
+                .filter(e -> e.state() != ExecutionState.REMOVED)
+                .filter(e -> all || e.state() == ExecutionState.SUCCEEDED)
+                .forEach(this::remove);
         return Response.noContent().build();
     }
 
@@ -138,6 +142,7 @@ public class LogsResource {
         return executions.get(name, execution)
                 .map(v -> v.value())
                 .filter(e -> e.belongsTo(fn.uid()))
+                .filter(e -> e.state() != ExecutionState.REMOVED)
                 .orElseThrow(
                         () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
     }
@@ -158,7 +163,26 @@ public class LogsResource {
             sweep.removed(record.function(), record.id(), Instant.now());
         }
         logs.delete(record.id());
-        executions.delete(record.function(), record.id());
+        if (record.state().isTerminal() || isAbandoned(record)) {
+            executions.delete(record.function(), record.id());
+            return;
+        }
+        // unfinished: its envelope is still queued or running; the dispatcher holding it sees the mark
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Versioned<ExecutionRecord>> current = executions.get(record.function(), record.id());
+            if (current.isEmpty() || current.get().value().state().isTerminal()) {
+                executions.delete(record.function(), record.id());
+                return;
+            }
+            try {
+                executions.update(current.get().value().removed(Instant.now()), current.get().revision());
+                return;
+            } catch (ConflictException changed) {
+                // its dispatcher wrote meanwhile (a heartbeat): read it again
+            }
+        }
+        throw new ApiException(409, "Conflict", "execution '" + record.id() + "' changes too fast to be removed; try "
+                + "again");
     }
 
     private String user() {

@@ -29,6 +29,7 @@ import io.wharf.contracts.envelope.EnvelopeCodec;
 import io.wharf.contracts.envelope.EnvelopeIds;
 import io.wharf.contracts.envelope.InvalidEnvelopeException;
 import io.wharf.contracts.execution.ExecutionRecord;
+import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.SecretCipher;
@@ -188,6 +189,13 @@ public class ExecutionHandler {
             }
         }
         ExecutionRecord record = existing.get().value();
+        if (record.state() == ExecutionState.REMOVED) {
+            // its owner removed it before it ran (or while its last attempt waited): it goes, unrun
+            LOG.infof("function=%s executionId=%s was removed by its owner: not run", function, executionId);
+            executions.delete(function, executionId);
+            message.ack();
+            return null;
+        }
         if (record.state().isTerminal()) {
             LOG.infof("function=%s executionId=%s eventId=%s already %s: duplicate delivery acked, not run", function,
                     executionId, envelope.id(), record.state());
@@ -233,6 +241,8 @@ public class ExecutionHandler {
                     execution), execution::isCancelled));
             if (outcome.cancelled()) {
                 meters.counter("wharf.executions.cancelled", "function", fn.name()).increment();
+                // removed by its owner (marked) or with its function (gone): nothing of it stays
+                executions.delete(fn.name(), id);
                 message.ack();
                 return;
             }
@@ -370,8 +380,10 @@ public class ExecutionHandler {
             message.inProgress();
             execution.heartbeat(Instant.now());
         } catch (ConflictException e) {
-            if (executions.get(record.function(), record.id()).isEmpty()) {
-                // removed with its function (or by its owner): stop the script, deliver nothing
+            if (executions.get(record.function(), record.id())
+                    .map(v -> v.value().state() == ExecutionState.REMOVED)
+                    .orElse(true)) {
+                // removed with its function, or by its owner: stop the script, deliver nothing
                 execution.cancel();
                 runtime.stop(record.id());
                 LOG.infof("function=%s executionId=%s was removed while running: stopped", record.function(),
