@@ -22,6 +22,7 @@ import io.minio.messages.NotificationConfiguration;
 import io.minio.messages.QueueConfiguration;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.testing.MinioServer;
@@ -223,6 +224,39 @@ class ServicesResourceTest {
                 .then()
                 .statusCode(401);
         given().when().get("/system/config").then().statusCode(401);
+    }
+
+    @Test
+    void shouldGiveItsOwnerTheKeysOfTheFunctionsOwnStoresAndNobodyElse() {
+        asUser().contentType("text/plain").body("""
+                name: keys-fn
+                image: localhost/wharf-busybox:1
+                script: 'true'
+                visibility: public
+                environment: {secrets: {API_KEY: env-secret-value}}
+                input: [{storage_provider: minio, path: keys-bucket/in}]
+                output: [{storage_provider: minio.archive, path: archive/out}]
+                storage_providers:
+                  minio:
+                    archive: {endpoint: 'https://s3.example.org', access_key: archive-key, secret_key: archive-secret}
+                """).when().post("/system/services").then().statusCode(201);
+
+        // oscar-cli reads them to put, get, list and delete files on the named provider, as OSCAR gives them
+        asUser().when()
+                .get("/system/services/keys-fn")
+                .then()
+                .statusCode(200)
+                .body("storage_providers.minio.archive.secret_key", equalTo("archive-secret"))
+                .body("environment.secrets.API_KEY", equalTo(FunctionDefinition.REDACTED));
+        given().auth()
+                .preemptive()
+                .basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD)
+                .when()
+                .get("/system/services/keys-fn")
+                .then()
+                .statusCode(200)
+                .body("storage_providers.minio.archive.secret_key", equalTo(FunctionDefinition.REDACTED))
+                .body("token", equalTo(FunctionDefinition.REDACTED));
     }
 
     @Test

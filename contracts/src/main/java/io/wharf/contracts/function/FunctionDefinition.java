@@ -114,6 +114,17 @@ public record FunctionDefinition(
         return withSecrets((field, v) -> REDACTED);
     }
 
+    /**
+     * The same definition for its owner: the keys of its own storage providers opened (OSCAR's clients read them to
+     * move files in and out of those stores), its environment secrets redacted.
+     */
+    public FunctionDefinition forOwner(SecretCipher cipher) {
+        return withSecrets((field, v) -> field.startsWith("environment.")
+                ? REDACTED
+                : cipher.open(v, uid + "/"
+                        + field));
+    }
+
     /** The same definition with every secret sealed, bound to this function's uid and the secret's field. */
     public FunctionDefinition sealed(SecretCipher cipher) {
         return withSecrets((field, v) -> cipher.seal(v, uid + "/" + field));

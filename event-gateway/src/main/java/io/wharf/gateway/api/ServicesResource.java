@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.wharf.contracts.function.FunctionDefinition;
+import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.security.Caller;
 
 /**
@@ -27,23 +28,25 @@ public class ServicesResource {
 
     private final FunctionService functions;
     private final Caller caller;
+    private final SecretCipher cipher;
 
-    public ServicesResource(FunctionService functions, Caller caller) {
+    public ServicesResource(FunctionService functions, Caller caller, SecretCipher cipher) {
         this.functions = functions;
         this.caller = caller;
+        this.cipher = cipher;
     }
 
     @GET
     public List<FunctionDefinition> list() {
         String user = caller.user();
-        return functions.list(user).stream().map(fn -> Redaction.forUser(fn, user)).toList();
+        return functions.list(user).stream().map(fn -> Redaction.forUser(fn, user, cipher)).toList();
     }
 
     @GET
     @Path("/{name}")
     public FunctionDefinition get(@PathParam("name") String name) {
         String user = caller.user();
-        return Redaction.forUser(functions.visible(name, user).value(), user);
+        return Redaction.forUser(functions.visible(name, user).value(), user, cipher);
     }
 
     @POST
@@ -51,7 +54,7 @@ public class ServicesResource {
         String user = caller.user();
         FunctionDefinition fn = functions.create(body, user);
         return Response.status(Response.Status.CREATED)
-                .entity(Redaction.forUser(fn, user))
+                .entity(Redaction.forUser(fn, user, cipher))
                 .location(URI.create("/system/services/" + fn.name()))
                 .build();
     }
