@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.wharf.testing.Binaries;
 import io.wharf.testing.Platform;
 
@@ -37,6 +40,9 @@ class OscarCliTest {
                     .exitCode()).isZero();
             assertThat(cli(home, "cluster", "info").output()).containsIgnoringCase("version");
 
+            // the user's own MinIO keys, which a named provider of the FDL carries (as a user copies them)
+            JsonNode minio = new ObjectMapper().readTree(platform.get("/system/config").body()).path("minio_provider");
+
             // an FDL as OSCAR's examples write it: no cpu or memory, the script in a file beside it
             Path fdl = dir.resolve("upper.yaml");
             Files.writeString(dir.resolve("upper.sh"),
@@ -55,7 +61,16 @@ class OscarCliTest {
                           output:
                           - storage_provider: minio.default
                             path: cli-upper/out
-                    """);
+                    storage_providers:
+                      minio:
+                        mine:
+                          endpoint: %s
+                          verify: false
+                          access_key: %s
+                          secret_key: %s
+                          region: %s
+                    """.formatted(minio.path("endpoint").asText(), minio.path("access_key").asText(),
+                    minio.path("secret_key").asText(), minio.path("region").asText()));
             ok(cli(home, "apply", fdl.toString()));
             assertThat(ok(cli(home, "service", "list")).output()).contains("cli-upper");
             assertThat(ok(cli(home, "service", "get", "cli-upper")).output()).contains("localhost/wharf-busybox:1");
@@ -84,6 +99,23 @@ class OscarCliTest {
                     .until(() -> cli(home, "service", "logs", "list", "cli-upper").output()
                             .split("Succeeded", -1).length,
                             n -> n == 3);
+
+            // the file commands on the named provider: oscar-cli takes its keys from the service, as its owner gets it
+            Path named = Files.writeString(dir.resolve("named.txt"), "through minio.mine\n");
+            ok(cli(home, "service", "put-file", "cli-upper", "minio.mine", named.toString(),
+                    "cli-upper/extra/named.txt"));
+            assertThat(ok(cli(home, "service", "list-files", "cli-upper", "minio.mine", "cli-upper/extra")).output())
+                    .contains("named.txt");
+            Path back = dir.resolve("named-back.txt");
+            ok(cli(home, "service", "get-file", "cli-upper", "minio.mine", "cli-upper/extra/named.txt",
+                    back.toString()));
+            assertThat(back).hasContent("through minio.mine");
+            ok(cli(home, "service", "delete-file", "cli-upper", "minio.mine", "cli-upper/extra/named.txt"));
+            assertThat(cli(home, "service", "list-files", "cli-upper", "minio.mine", "cli-upper/extra").output())
+                    .doesNotContain("named.txt");
+            ok(cli(home, "service", "delete-file", "cli-upper", "minio.default", "cli-upper/out/hello.txt"));
+            assertThat(cli(home, "service", "list-files", "cli-upper", "minio.default", "cli-upper/out").output())
+                    .doesNotContain("hello.txt");
 
             ok(cli(home, "service", "logs", "remove", "cli-upper", job));
             assertThat(cli(home, "service", "logs", "list", "cli-upper").output()).doesNotContain(job);
