@@ -120,6 +120,9 @@ class OscarCliTest {
             ok(cli(home, "service", "logs", "remove", "cli-upper", job));
             assertThat(cli(home, "service", "logs", "list", "cli-upper").output()).doesNotContain(job);
 
+            ok(cli(home, "service", "logs", "remove", "cli-upper", "--all"));
+            assertThat(cli(home, "service", "logs", "list", "cli-upper").output()).doesNotContain("Succeeded");
+
             ok(cli(home, "delete", fdl.toString()));
             assertThat(ok(cli(home, "service", "list")).output()).doesNotContain("cli-upper");
         }
