@@ -2,11 +2,13 @@ package io.wharf.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
@@ -130,6 +132,12 @@ public record Workspace(Path root) {
 
     public Path logFile() {
         return root.resolve("execution.log");
+    }
+
+    /** Adds {@code text} to the end of the execution's log. */
+    public void appendToLog(String text) throws IOException {
+        Files.writeString(logFile(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** The script's variables, read by {@link ScriptLauncher} inside the sandbox. */

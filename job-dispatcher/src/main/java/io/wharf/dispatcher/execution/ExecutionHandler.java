@@ -1,10 +1,8 @@
 package io.wharf.dispatcher.execution;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -411,8 +409,7 @@ public class ExecutionHandler {
 
     private static void note(Workspace ws, String format, Object... args) {
         try {
-            Files.writeString(ws.logFile(), String.format(format, args) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ws.appendToLog(String.format(format, args) + "\n");
         } catch (IOException e) {
             LOG.debugf("cannot write to %s: %s", ws.logFile(), e.getMessage());
         }

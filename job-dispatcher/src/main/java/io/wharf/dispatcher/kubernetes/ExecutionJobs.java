@@ -201,21 +201,23 @@ public final class ExecutionJobs {
     private ResourceRequirements supervisorResources() {
         ResourceRequirements resources = resources(FunctionValidator.cpuMillis(config.supervisorCpu()),
                 FunctionValidator.memoryBytes(config.supervisorMemory()), false);
-        resources.getLimits()
-                .put("cpu", new Quantity(BigDecimal.valueOf(
-                        FunctionValidator.cpuMillis(config.supervisorCpuLimit())).toPlainString() + "m"));
+        resources.getLimits().put("cpu", millicores(FunctionValidator.cpuMillis(config.supervisorCpuLimit())));
         return resources;
     }
 
     private ResourceRequirements resources(long cpuMillis, long memoryBytes, boolean gpu) {
         Map<String, Quantity> amounts = new LinkedHashMap<>();
-        amounts.put("cpu", new Quantity(BigDecimal.valueOf(cpuMillis).toPlainString() + "m"));
+        amounts.put("cpu", millicores(cpuMillis));
         amounts.put("memory", new Quantity(Long.toString(memoryBytes)));
         Map<String, Quantity> limits = new LinkedHashMap<>(amounts);
         if (gpu) {
             limits.put(config.gpuResource(), new Quantity("1"));
         }
         return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(limits).build();
+    }
+
+    private static Quantity millicores(long cpuMillis) {
+        return new Quantity(BigDecimal.valueOf(cpuMillis).toPlainString() + "m");
     }
 
     /** What OpenShift's restricted-v2 and Kubernetes' restricted Pod Security Standard ask of every container. */

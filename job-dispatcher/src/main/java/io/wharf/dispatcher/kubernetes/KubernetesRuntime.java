@@ -1,9 +1,6 @@
 package io.wharf.dispatcher.kubernetes;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -309,8 +306,7 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
 
     private static void append(Attempt attempt, String text) {
         try {
-            Files.writeString(attempt.workspace().logFile(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            attempt.workspace().appendToLog(text);
         } catch (IOException e) {
             LOG.warnf("executionId=%s log not written: %s", attempt.executionId(), e.getMessage());
         }

@@ -327,7 +327,7 @@ class KubernetesRuntimeTest {
     }
 
     private static ContainerStatus done(String container, int exitCode, String message) {
-        return status(container, exitCode, exitCode == 0 ? "Completed" : "Error", message);
+        return TestCluster.ended(container, exitCode, message);
     }
 
     private static ContainerStatus status(String container, int exitCode, String reason) {
