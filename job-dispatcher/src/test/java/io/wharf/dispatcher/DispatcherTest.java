@@ -164,7 +164,11 @@ class DispatcherTest {
         assertThat(done.state()).isEqualTo(ExecutionState.FAILED);
         assertThat(done.reason()).startsWith("gave up after 3 failures");
         assertThat(done.attempt()).isEqualTo(3);
-        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("missing-input")))
+        // the record turns final just before the dead letter is written: wait for it
+        assertThat(await().atMost(WAIT)
+                .until(
+                        () -> Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("missing-input")),
+                        m -> !m.isEmpty()))
                 .singleElement()
                 .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
                         .isEqualTo("execution-failed"));
@@ -421,7 +425,11 @@ class DispatcherTest {
         assertThat(done.attempt()).isEqualTo(1);
         assertThat(done.reason()).isEqualTo("volumes are mounted only by the Kubernetes executor, and this platform "
                 + "runs executions with the process executor");
-        assertThat(Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("wants-volume")))
+        // the record turns final just before the dead letter is written: wait for it
+        assertThat(await().atMost(WAIT)
+                .until(
+                        () -> Streams.messages(connection, Names.DLQ_STREAM, Names.dlqSubject("wants-volume")),
+                        m -> !m.isEmpty()))
                 .singleElement()
                 .satisfies(m -> assertThat(m.getHeaders().getFirst(Names.Headers.REASON))
                         .isEqualTo("volumes-unsupported"));
