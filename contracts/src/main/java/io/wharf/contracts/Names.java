@@ -21,6 +21,11 @@ public final class Names {
     public static final String FUNCTIONS_BUCKET = "wharf-functions";
     public static final String EXECUTIONS_BUCKET = "wharf-executions";
     public static final String LOGS_BUCKET = "wharf-logs";
+    /** What callers of {@code POST /run} wait for, one object per execution id, kept for {@link #RESPONSES_TTL}. */
+    public static final String RESPONSES_BUCKET = "wharf-responses";
+    public static final java.time.Duration RESPONSES_TTL = java.time.Duration.ofHours(1);
+    /** The largest response kept for a caller of {@code /run}. */
+    public static final int RESPONSE_MAX_BYTES = 8 * 1024 * 1024;
     /** Each user's credentials for the platform's MinIO (the gateway's alone). */
     public static final String USERS_BUCKET = "wharf-users";
     /** Which user owns each bucket of the platform's MinIO (the gateway's alone). */
@@ -29,6 +34,8 @@ public final class Names {
     public static final String FUNCTION_STORAGE_BUCKET = "wharf-function-storage";
     /** What the input sweep remembers: where each input folder's listing resumes, which executions were removed. */
     public static final String SWEEP_BUCKET = "wharf-sweep";
+    /** What operators set at run time: the image repositories functions may use (the gateway's alone). */
+    public static final String SETTINGS_BUCKET = "wharf-settings";
     /** Each dispatcher's latest capacity report, under its instance id; a report expires after {@link #CAPACITY_TTL}. */
     public static final String CAPACITY_BUCKET = "wharf-capacity";
     public static final java.time.Duration CAPACITY_TTL = java.time.Duration.ofMinutes(2);

@@ -24,8 +24,7 @@ import io.wharf.testing.Platform;
 
 /**
  * OSCAR's own client, v1.12.2, built from its release source by {@code ./wharf install oscar-cli}, against the
- * platform as {@code ./wharf} runs it: every command of its that touches the server and works today, as a user types
- * it. Its cluster list lives in the test's own {@code HOME}.
+ * platform as {@code ./wharf} runs it: every command of its that touches the server, as a user types it. Its cluster list lives in the test's own {@code HOME}.
  */
 class OscarCliTest {
 
@@ -47,6 +46,7 @@ class OscarCliTest {
             Path fdl = dir.resolve("upper.yaml");
             Files.writeString(dir.resolve("upper.sh"),
                     "echo \"upper-casing $(basename \"$INPUT_FILE_PATH\")\"\n"
+                            + "echo \"event from $(echo \"$EVENT\" | grep -o 'minio:s3' | head -n 1)\"\n"
                             + "tr a-z A-Z < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/$(basename \"$INPUT_FILE_PATH\")\"\n");
             Files.writeString(fdl, """
                     functions:
@@ -84,7 +84,8 @@ class OscarCliTest {
                     .until(() -> succeededJob(cli(home, "service", "logs", "list", "cli-upper").output()),
                             j -> j != null);
             assertThat(ok(cli(home, "service", "logs", "get", "cli-upper", job)).output())
-                    .contains("upper-casing hello.txt");
+                    .contains("upper-casing hello.txt")
+                    .contains("event from minio:s3"); // OSCAR's $EVENT: the notification MinIO sent
             assertThat(ok(cli(home, "service", "list-files", "cli-upper", "minio.default", "cli-upper/out"))
                     .output()).contains("hello.txt");
             Path fetched = dir.resolve("fetched.txt");
@@ -99,6 +100,14 @@ class OscarCliTest {
                     .until(() -> cli(home, "service", "logs", "list", "cli-upper").output()
                             .split("Succeeded", -1).length,
                             n -> n == 3);
+
+            // synchronous invocations: the one file the script left comes back (base64, which oscar-cli decodes)
+            assertThat(ok(cli(home, "service", "run", "cli-upper", "--text-input", "run me")).output())
+                    .contains("RUN ME");
+            Path result = dir.resolve("result.txt");
+            ok(cli(home, "service", "run", "cli-upper", "--file-input", local.toString(), "--output",
+                    result.toString()));
+            assertThat(result).hasContent("HELLO FROM OSCAR-CLI");
 
             // the file commands on the named provider: oscar-cli takes its keys from the service, as its owner gets it
             Path named = Files.writeString(dir.resolve("named.txt"), "through minio.mine\n");

@@ -137,5 +137,22 @@ public interface GatewayConfig {
         /** How old an object must be before the sweep starts it: its notification has had time to arrive. */
         @WithDefault("1M")
         java.time.Duration sweepGrace();
+
+        /** Synchronous invocations ({@code POST /run}). */
+        Run run();
+    }
+
+    interface Run {
+
+        /**
+         * How long a caller of {@code /run} waits for the execution (OSCAR's 300 s); then it gets a 504 and the
+         * execution is withdrawn. Longer work belongs on {@code /job}.
+         */
+        @WithDefault("5M")
+        java.time.Duration maxWait();
+
+        /** How many callers may wait at once; one more gets a 429. */
+        @WithDefault("64")
+        int maxWaiting();
     }
 }

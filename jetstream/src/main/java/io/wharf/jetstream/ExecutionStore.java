@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.nats.client.Connection;
 import io.wharf.contracts.Names;
@@ -46,6 +47,16 @@ public final class ExecutionStore {
      */
     public long update(ExecutionRecord execution, long revision) {
         return bucket.update(key(execution.function(), execution.id()), execution, revision);
+    }
+
+    /**
+     * Follows one record: {@code onChange} gets it now (once it exists) and after each change, and an empty value when
+     * it is deleted.
+     *
+     * @return closing it stops following
+     */
+    public AutoCloseable watch(String function, String executionId, Consumer<Optional<ExecutionRecord>> onChange) {
+        return bucket.watch(key(function, executionId), onChange);
     }
 
     public void delete(String function, String executionId) {

@@ -55,6 +55,12 @@ public class JetStreamProducers {
 
     @Produces
     @Singleton
+    ResponseStore responses(Connection connection) {
+        return new ResponseStore(connection);
+    }
+
+    @Produces
+    @Singleton
     DeadLetterStore deadLetters(Connection connection) {
         return new DeadLetterStore(connection);
     }

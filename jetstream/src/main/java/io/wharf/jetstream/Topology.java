@@ -67,7 +67,7 @@ public final class Topology {
                     .replicas(replicas)
                     .build());
             for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET,
-                    Names.SWEEP_BUCKET)) {
+                    Names.SWEEP_BUCKET, Names.SETTINGS_BUCKET)) {
                 ensureBucket(connection, KeyValueConfiguration.builder()
                         .name(bucket)
                         .maxHistoryPerKey(1)
@@ -80,6 +80,11 @@ public final class Topology {
                     .maxHistoryPerKey(1)
                     .ttl(Names.CAPACITY_TTL)
                     .storageType(StorageType.Memory)
+                    .replicas(replicas)
+                    .build());
+            ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.RESPONSES_BUCKET)
+                    .storageType(StorageType.File)
+                    .ttl(Names.RESPONSES_TTL)
                     .replicas(replicas)
                     .build());
             ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.LOGS_BUCKET)

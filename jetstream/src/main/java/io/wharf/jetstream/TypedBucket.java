@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.nats.client.Connection;
@@ -12,6 +13,8 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.wharf.contracts.Json;
 
 /**
@@ -60,6 +63,37 @@ class TypedBucket<T> {
             return Optional.of(new Versioned<>(decode.apply(entry.getValue()), entry.getRevision()));
         } catch (IOException | JetStreamApiException e) {
             throw new StoreException("cannot read " + key + " from " + kv.getBucketName(), e);
+        }
+    }
+
+    /**
+     * Calls {@code onChange} with the key's value now (when it has one) and after each change; an empty value when it
+     * is deleted. Calls come from the connection's dispatcher thread, in order.
+     *
+     * @return closing it stops the calls
+     */
+    AutoCloseable watch(String key, Consumer<Optional<T>> onChange) {
+        try {
+            NatsKeyValueWatchSubscription subscription = kv.watch(key, new KeyValueWatcher() {
+
+                @Override
+                public void watch(KeyValueEntry entry) {
+                    onChange.accept(entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null
+                            ? Optional.of(decode.apply(entry.getValue()))
+                            : Optional.empty());
+                }
+
+                @Override
+                public void endOfData() {
+                    // the current value, if any, was delivered: nothing to do
+                }
+            });
+            return subscription::unsubscribe;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted watching " + key + " in " + kv.getBucketName(), e);
+        } catch (IOException | JetStreamApiException e) {
+            throw new StoreException("cannot watch " + key + " in " + kv.getBucketName(), e);
         }
     }
 

@@ -39,4 +39,18 @@ public final class LogFiles {
         }
         return true;
     }
+
+    /** The log's bytes from {@code offset} on, at most {@code limit} of them (an absent log has none). */
+    public static byte[] readFrom(Path log, long offset, int limit) throws IOException {
+        if (!Files.exists(log)) {
+            return new byte[0];
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long available = Math.max(0, file.length() - offset);
+            byte[] bytes = new byte[(int) Math.min(available, limit)];
+            file.seek(offset);
+            file.readFully(bytes);
+            return bytes;
+        }
+    }
 }

@@ -37,7 +37,10 @@ public final class Supervisor {
 
     /** The input file of an invocation, which has no object key to take a name from. */
     public static final String INVOCATION_INPUT = "input";
-    /** {@code EVENT} is passed inline only up to this size; {@code EVENT_PATH} always has the whole envelope. */
+    /**
+     * {@code EVENT} and {@code WHARF_EVENT} are passed inline only up to this size; {@code WHARF_EVENT_PATH} always has
+     * the whole envelope.
+     */
     public static final int MAX_INLINE_EVENT_BYTES = 64 * 1024;
 
     private final StorageClients storage;
@@ -72,7 +75,10 @@ public final class Supervisor {
         return name;
     }
 
-    /** The variables the script sees, as OSCAR's supervisor sets them, plus the function's own. */
+    /**
+     * The variables the script sees: OSCAR's (as its supervisor and its job handler set them), the function's own, and
+     * Wharf's under {@code WHARF_*} names.
+     */
     public static Map<String, String> scriptEnvironment(Envelope envelope, FunctionDefinition fn, String executionId,
             Workspace.ScriptPaths paths, String inputFileName) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -82,12 +88,19 @@ public final class Supervisor {
             env.put("LOG_LEVEL", fn.logLevel());
         }
         env.put("INPUT_FILE_PATH", paths.inputFile(inputFileName));
+        env.put("TMP_INPUT_DIR", paths.inputDir());
         env.put("TMP_OUTPUT_DIR", paths.outputDir());
-        env.put("STORAGE_OBJECT_KEY", envelope.isInvocation() ? "" : envelope.data().key());
-        env.put("EVENT_PATH", paths.eventFile());
-        String inline = inlineEvent(envelope);
+        if (!envelope.isInvocation()) {
+            env.put("STORAGE_OBJECT_KEY", envelope.data().key());
+            OscarEvents.eventTime(envelope).ifPresent(time -> env.put("EVENT_TIME", time));
+        }
+        OscarEvents.event(envelope).ifPresent(event -> env.put("EVENT", event));
+        env.put("JOB_UUID", executionId);
+        env.put("OSCAR_SERVICE_NAME", fn.name());
+        env.put("WHARF_EVENT_PATH", paths.eventFile());
+        String inline = inlineEnvelope(envelope);
         if (inline != null) {
-            env.put("EVENT", inline);
+            env.put("WHARF_EVENT", inline);
         }
         env.put("WHARF_EXECUTION_ID", executionId);
         env.put("WHARF_FUNCTION", fn.name());
@@ -122,7 +135,7 @@ public final class Supervisor {
         return delivered;
     }
 
-    private static String inlineEvent(Envelope envelope) {
+    private static String inlineEnvelope(Envelope envelope) {
         ObjectNode tree = Json.json().valueToTree(envelope);
         if (tree.path("data").isObject()) {
             ((ObjectNode) tree.get("data")).remove("body");

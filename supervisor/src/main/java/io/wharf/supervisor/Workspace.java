@@ -197,7 +197,11 @@ public record Workspace(Path root) {
     public record ScriptPaths(String root) {
 
         public String inputFile(String fileName) {
-            return root + "/input/" + fileName;
+            return inputDir() + "/" + fileName;
+        }
+
+        public String inputDir() {
+            return root + "/input";
         }
 
         public String outputDir() {

@@ -91,10 +91,65 @@ class SupervisorTest {
         assertThat(ws.inputDir().resolve(name)).hasContent("{\"a\":1}");
         Map<String, String> env = Supervisor.scriptEnvironment(invocation, function("echo"), "fn-1", ws.hostView(),
                 name);
-        assertThat(env).containsEntry("STORAGE_OBJECT_KEY", "").containsEntry("WHARF_FUNCTION", "fn");
-        assertThat(env.get("EVENT")).doesNotContain(body);
-        assertThat(Json.json().readTree(env.get("EVENT")).path("type").asText())
+        assertThat(env).doesNotContainKey("STORAGE_OBJECT_KEY")
+                .containsEntry("EVENT", "{\"a\":1}")
+                .containsEntry("JOB_UUID", "fn-1")
+                .containsEntry("OSCAR_SERVICE_NAME", "fn")
+                .containsEntry("WHARF_FUNCTION", "fn")
+                .containsEntry("TMP_INPUT_DIR", ws.hostView().inputDir());
+        assertThat(env.get("WHARF_EVENT")).doesNotContain(body);
+        assertThat(Json.json().readTree(env.get("WHARF_EVENT")).path("type").asText())
                 .isEqualTo(Envelope.TYPE_INVOCATION);
+    }
+
+    @Test
+    void shouldHandTheScriptTheNotificationMinioSentAsOscarDoes() throws Exception {
+        Workspace ws = Workspace.create(dir, "exec-oscar-event");
+        String notification = """
+                {"EventName":"s3:ObjectCreated:Put","Key":"inbox/in/a+b.txt","Records":[{"eventVersion":"2.0",\
+                "eventSource":"minio:s3","eventTime":"2026-12-02T10:00:00.123Z","eventName":"s3:ObjectCreated:Put",\
+                "s3":{"bucket":{"name":"inbox"},"object":{"key":"in%2Fa%2Bb.txt","size":3}}}]}""";
+        String source = "minio://test/inbox";
+        Envelope event = Envelope.of(EnvelopeIds.forObject("fn", source, "in/a+b.txt", "v1"), source,
+                Envelope.TYPE_OBJECT_CREATED, "in/a+b.txt", Instant.now(), "fn", EventData.object("minio", "default",
+                        "inbox", "in/a+b.txt", 3L, null, null, Json.json().readTree(notification)));
+
+        Map<String, String> env = Supervisor.scriptEnvironment(event, function("echo"), "fn-1", ws.hostView(),
+                "a+b.txt");
+
+        assertThat(Json.json().readTree(env.get("EVENT"))).isEqualTo(Json.json().readTree(notification));
+        assertThat(env).containsEntry("STORAGE_OBJECT_KEY", "in/a+b.txt")
+                .containsEntry("EVENT_TIME", "2026-12-02T10:00:00.123Z")
+                .containsEntry("INPUT_FILE_PATH", ws.hostView().inputFile("a+b.txt"));
+        assertThat(Json.json().readTree(env.get("WHARF_EVENT")).path("subject").asText()).isEqualTo("in/a+b.txt");
+    }
+
+    @Test
+    void shouldGiveAnObjectFoundBySweepingTheNotificationMinioWouldHaveSent() throws Exception {
+        Workspace ws = Workspace.create(dir, "exec-swept");
+
+        Map<String, String> env = Supervisor.scriptEnvironment(objectEvent("inbox", "in/a b+c.txt"), function("echo"),
+                "fn-1", ws.hostView(), "a b+c.txt");
+
+        var event = Json.json().readTree(env.get("EVENT"));
+        assertThat(event.path("Key").asText()).isEqualTo("inbox/in/a b+c.txt");
+        assertThat(event.path("Records").path(0).path("s3").path("bucket").path("name").asText()).isEqualTo("inbox");
+        assertThat(event.path("Records").path(0).path("s3").path("object").path("key").asText())
+                .isEqualTo("in%2Fa+b%2Bc.txt");
+        assertThat(env).containsKey("EVENT_TIME");
+    }
+
+    @Test
+    void shouldLeaveEventUnsetForABinaryBody() {
+        Workspace ws = Workspace.create(dir, "exec-binary");
+        String body = Base64.getEncoder().encodeToString(new byte[]{(byte) 0xff, 0, 1, 2});
+        Envelope invocation = Envelope.of("c".repeat(64), "api://gateway", Envelope.TYPE_INVOCATION, null,
+                Instant.now(), "fn", EventData.invocation("api", body, "application/octet-stream", null));
+
+        Map<String, String> env = Supervisor.scriptEnvironment(invocation, function("echo"), "fn-1", ws.hostView(),
+                "input");
+
+        assertThat(env).doesNotContainKey("EVENT").containsKey("WHARF_EVENT").containsKey("WHARF_EVENT_PATH");
     }
 
     @Test

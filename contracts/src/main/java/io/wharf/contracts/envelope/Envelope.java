@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param data the provider's view of the event, with the original event in {@link EventData#raw()}
  * @param wharffunctionuid extension attribute: the uid of the function the event was accepted for; a function
  *        deleted and created again under the same name has another, and runs none of its predecessor's events
+ * @param wharfreply extension attribute: {@code true} when a caller waits for the execution's response
+ *        ({@code POST /run}), which the dispatcher then keeps for it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Envelope(
@@ -31,7 +33,8 @@ public record Envelope(
         String datacontenttype,
         String wharffunction,
         EventData data,
-        String wharffunctionuid) {
+        String wharffunctionuid,
+        Boolean wharfreply) {
 
     public static final String SPEC_VERSION = "1.0";
     public static final String TYPE_OBJECT_CREATED = "io.wharf.object.created";
@@ -42,12 +45,24 @@ public record Envelope(
     /** A new envelope with the fixed attributes filled in. */
     public static Envelope of(String id, String source, String type, String subject, Instant time, String function,
             EventData data) {
-        return new Envelope(SPEC_VERSION, id, source, type, subject, time, CONTENT_TYPE, function, data, null);
+        return new Envelope(SPEC_VERSION, id, source, type, subject, time, CONTENT_TYPE, function, data, null, null);
     }
 
     /** The same envelope, for the function of this uid. */
     public Envelope forFunctionUid(String uid) {
-        return new Envelope(specversion, id, source, type, subject, time, datacontenttype, wharffunction, data, uid);
+        return new Envelope(specversion, id, source, type, subject, time, datacontenttype, wharffunction, data, uid,
+                wharfreply);
+    }
+
+    /** The same envelope, with a caller waiting for its response. */
+    public Envelope awaitingReply() {
+        return new Envelope(specversion, id, source, type, subject, time, datacontenttype, wharffunction, data,
+                wharffunctionuid, true);
+    }
+
+    /** Whether a caller waits for the execution's response ({@code POST /run}). */
+    public boolean wantsReply() {
+        return Boolean.TRUE.equals(wharfreply);
     }
 
     public boolean isInvocation() {

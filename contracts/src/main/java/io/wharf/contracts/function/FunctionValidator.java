@@ -16,7 +16,8 @@ public final class FunctionValidator {
 
     /** Variables the supervisor sets; a function may not override them. */
     public static final Set<String> RESERVED_VARIABLES = Set.of("INPUT_FILE_PATH", "TMP_OUTPUT_DIR",
-            "STORAGE_OBJECT_KEY", "EVENT", "EVENT_PATH", "WHARF_EXECUTION_ID", "WHARF_FUNCTION");
+            "STORAGE_OBJECT_KEY", "EVENT", "EVENT_TIME", "TMP_INPUT_DIR", "JOB_UUID", "OSCAR_SERVICE_NAME",
+            "WHARF_EVENT", "WHARF_EVENT_PATH", "WHARF_EXECUTION_ID", "WHARF_FUNCTION");
 
     public static final int MAX_TIMEOUT_SECONDS = 86_400;
     public static final int MAX_SCRIPT_CHARS = 1_048_576;

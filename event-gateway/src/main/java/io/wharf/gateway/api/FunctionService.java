@@ -49,10 +49,12 @@ public class FunctionService {
     private final FunctionStorage grants;
     private final UserStorage users;
     private final InputSweep sweep;
+    private final ImagePolicy images;
 
     public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
             FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users,
-            InputSweep sweep) {
+            InputSweep sweep, ImagePolicy images) {
+        this.images = images;
         this.store = store;
         this.cipher = cipher;
         this.storage = storage;
@@ -166,13 +168,17 @@ public class FunctionService {
         return fn;
     }
 
-    /** A definition from a client: valid, and holding no value in the sealed format (only Wharf seals). */
-    private static FunctionDefinition read(String body) {
+    /**
+     * A definition from a client: valid, holding no value in the sealed format (only Wharf seals), its image from a
+     * repository the platform allows.
+     */
+    private FunctionDefinition read(String body) {
         FunctionDefinition fn = FdlReader.readOne(body);
         List<Violation> violations = FunctionValidator.validateClientSecrets(fn, "");
         if (!violations.isEmpty()) {
             throw new ValidationException(violations);
         }
+        images.check(fn);
         return fn;
     }
 

@@ -25,11 +25,8 @@ import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.gateway.security.Caller;
-import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.LogStore;
-import io.wharf.jetstream.SweepMemory;
-import io.wharf.jetstream.Versioned;
 
 /**
  * {@code /system/logs}: a function's executions and their logs, in OSCAR's job shapes (oscar-cli's
@@ -46,17 +43,15 @@ public class LogsResource {
     private final ExecutionStore executions;
     private final LogStore logs;
     private final Caller caller;
-    private final SweepMemory sweep;
-    private final java.time.Duration abandonedAfter;
+    private final ExecutionRemoval removal;
 
     public LogsResource(FunctionService functions, ExecutionStore executions, LogStore logs, Caller caller,
-            SweepMemory sweep, io.wharf.gateway.GatewayConfig config) {
-        this.abandonedAfter = config.gateway().abandonedAfter();
+            ExecutionRemoval removal) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
         this.caller = caller;
-        this.sweep = sweep;
+        this.removal = removal;
     }
 
     /**
@@ -108,10 +103,7 @@ public class LogsResource {
                 .build();
     }
 
-    /**
-     * Removes an execution, as OSCAR removes a job: a finished one at once; an unfinished one is marked removed (hidden
-     * from then on) and its dispatcher stops its script at its next heartbeat and removes it for good.
-     */
+    /** Removes an execution, as OSCAR removes a job (see {@link ExecutionRemoval}). */
     @DELETE
     @Path("/{execution}")
     public Response delete(@PathParam("name") String name, @PathParam("execution") String execution) {
@@ -147,42 +139,8 @@ public class LogsResource {
                         () -> ApiException.notFound("no execution '" + execution + "' of function '" + name + "'"));
     }
 
-    /**
-     * Not finished, but no dispatcher has shown a sign of life for it for {@code wharf.gateway.abandoned-after}: its
-     * envelope is gone (dead-lettered, purged), and the record may be removed like a finished one.
-     */
-    private boolean isAbandoned(ExecutionRecord record) {
-        Instant last = record.heartbeatAt() != null ? record.heartbeatAt() : record.createdAt();
-        return !record.state().isTerminal() && last != null
-                && last.isBefore(Instant.now().minus(abandonedAfter));
-    }
-
     private void remove(ExecutionRecord record) {
-        if (record.inputKey() != null) {
-            // its object stays in the input folder: the sweep must not take it for one whose event was lost
-            sweep.removed(record.function(), record.id(), Instant.now());
-        }
-        logs.delete(record.id());
-        if (record.state().isTerminal() || isAbandoned(record)) {
-            executions.delete(record.function(), record.id());
-            return;
-        }
-        // unfinished: its envelope is still queued or running; the dispatcher holding it sees the mark
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<Versioned<ExecutionRecord>> current = executions.get(record.function(), record.id());
-            if (current.isEmpty() || current.get().value().state().isTerminal()) {
-                executions.delete(record.function(), record.id());
-                return;
-            }
-            try {
-                executions.update(current.get().value().removed(Instant.now()), current.get().revision());
-                return;
-            } catch (ConflictException changed) {
-                // its dispatcher wrote meanwhile (a heartbeat): read it again
-            }
-        }
-        throw new ApiException(409, "Conflict", "execution '" + record.id() + "' changes too fast to be removed; try "
-                + "again");
+        removal.remove(record);
     }
 
     private String user() {

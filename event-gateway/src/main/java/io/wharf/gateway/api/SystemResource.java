@@ -1,16 +1,20 @@
 package io.wharf.gateway.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.wharf.contracts.function.FunctionDefinition;
@@ -30,10 +34,13 @@ public class SystemResource {
     private final Caller caller;
     private final PlatformStatus platform;
     private final FunctionService functions;
+    private final ImagePolicy images;
 
     public SystemResource(GatewayConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
-            UserStorage users, Caller caller, PlatformStatus platform, FunctionService functions) {
+            UserStorage users, Caller caller, PlatformStatus platform, FunctionService functions,
+            ImagePolicy images) {
+        this.images = images;
         this.config = config;
         this.version = version;
         this.users = users;
@@ -79,12 +86,37 @@ public class SystemResource {
                         "interLink_available", false, "yunikorn_enable", false),
                 new MinioProvider(s.publicEndpoint().orElse(s.endpoint()), s.publicEndpoint()
                         .orElse(s.endpoint())
-                        .startsWith("https"), own.accessKey(), own.secretKey(), s.region()));
+                        .startsWith("https"), own.accessKey(), own.secretKey(), s.region()),
+                images.allowed());
+    }
+
+    /**
+     * OSCAR's {@code PUT /system/config}: the image repositories functions may use (an operator's; OSCAR's admin). The
+     * other fields of OSCAR's body are read-only and ignored, as OSCAR ignores them.
+     */
+    @PUT
+    @Path("/config")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public List<String> updateConfig(ConfigUpdate update) {
+        if (!caller.isOperator()) {
+            throw new ApiException(403, "Forbidden", "only the platform's operators change its configuration");
+        }
+        if (update == null) {
+            throw ApiException.badRequest("the body must be a JSON object with allowed_image_repositories");
+        }
+        images.allow(update.allowedImageRepositories());
+        return images.allowed();
     }
 
     /** OSCAR's {@code configForUser}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UserConfig(@JsonProperty("config") Map<String, Object> config,
-            @JsonProperty("minio_provider") MinioProvider minioProvider) {
+            @JsonProperty("minio_provider") MinioProvider minioProvider,
+            @JsonProperty("allowed_image_repositories") List<String> allowedImageRepositories) {
+    }
+
+    /** The part of OSCAR's {@code configForUser} body that {@code PUT /system/config} changes. */
+    public record ConfigUpdate(@JsonProperty("allowed_image_repositories") List<String> allowedImageRepositories) {
     }
 
     /** OSCAR's MinIO provider. */

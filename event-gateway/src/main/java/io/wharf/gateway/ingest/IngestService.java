@@ -102,11 +102,13 @@ public class IngestService {
     /**
      * An invocation of one function whose body becomes the input file.
      *
+     * @param awaited a caller waits for the execution's response ({@code POST /run})
      * @return the stored envelope
      */
     public Envelope invoke(FunctionDefinition fn, String source, String uniqueToken, byte[] body, String contentType,
-            String provider, JsonNode raw) {
-        Envelope envelope = envelopes.forInvocation(fn, source, uniqueToken, body, contentType, provider, raw);
+            String provider, JsonNode raw, boolean awaited) {
+        Envelope invocation = envelopes.forInvocation(fn, source, uniqueToken, body, contentType, provider, raw);
+        Envelope envelope = awaited ? invocation.awaitingReply() : invocation;
         received(provider);
         PublishAck ack = publisher.publishEnvelope(envelope);
         LOG.debugf("function=%s eventId=%s stored as %d%s", fn.name(), envelope.id(), ack.getSeqno(),

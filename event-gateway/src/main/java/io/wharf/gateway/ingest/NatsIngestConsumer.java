@@ -113,10 +113,10 @@ public class NatsIngestConsumer {
         String sequence = Long.toString(message.metaData().streamSequence());
         if (isCloudEvent(json)) {
             ingest.invoke(fn.get().value(), json.get("source").asText(), json.get("id").asText(), cloudEventData(json),
-                    json.path("datacontenttype").asText("application/json"), "nats", json);
+                    json.path("datacontenttype").asText("application/json"), "nats", json, false);
         } else {
             ingest.invoke(fn.get().value(), "nats://" + message.getSubject(), sequence, message.getData(),
-                    "application/json", "nats", json);
+                    "application/json", "nats", json, false);
         }
     }
 

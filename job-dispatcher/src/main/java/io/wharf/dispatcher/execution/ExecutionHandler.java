@@ -41,6 +41,7 @@ import io.wharf.jetstream.ExecutionStore;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.LogStore;
 import io.wharf.jetstream.Publisher;
+import io.wharf.jetstream.ResponseStore;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
 import io.wharf.supervisor.EndpointGuard;
@@ -68,6 +69,7 @@ public class ExecutionHandler {
     private final FunctionStore functions;
     private final ExecutionStore executions;
     private final LogStore logs;
+    private final ResponseStore responses;
     private final Publisher publisher;
     private final ExecutionRuntime runtime;
     private final DispatcherConfig.Dispatcher config;
@@ -78,12 +80,14 @@ public class ExecutionHandler {
     private final SecretCipher cipher;
     private final Workload workload;
 
-    public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, Publisher publisher,
+    public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, ResponseStore responses,
+            Publisher publisher,
             ExecutionRuntime runtime, DispatcherConfig config, DispatcherIdentity identity,
             ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, Workload workload) {
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
+        this.responses = responses;
         this.publisher = publisher;
         this.runtime = runtime;
         this.config = config.dispatcher();
@@ -249,6 +253,9 @@ public class ExecutionHandler {
             note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
             storeLog(id, ws);
+            if (outcome.response() != null) {
+                responses.put(id, outcome.response());
+            }
             Instant end = Instant.now();
             RunResult result = outcome.result();
             ExecutionRecord done = execution.transition(r -> result.succeeded()

@@ -2,6 +2,7 @@ package io.wharf.dispatcher.execution;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.util.List;
 
 import io.wharf.contracts.capacity.NodeCapacity;
@@ -12,6 +13,8 @@ import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.dispatcher.runtime.Outcome;
 import io.wharf.dispatcher.runtime.RefusedAttempt;
+import io.wharf.supervisor.LogFiles;
+import io.wharf.supervisor.RunResponses;
 import io.wharf.supervisor.RunResult;
 
 /**
@@ -43,6 +46,9 @@ public final class LocalRuntime implements ExecutionRuntime {
         }
         ExecutionRequest request = preparer.prepare(attempt.executionId(), attempt.envelope(), attempt.function(),
                 attempt.workspace());
+        long scriptOutputStart = Files.exists(attempt.workspace().logFile())
+                ? Files.size(attempt.workspace().logFile())
+                : 0;
         attempt.started().run();
         RunResult result = executor.run(request);
         if (attempt.cancelled().getAsBoolean()) {
@@ -61,7 +67,13 @@ public final class LocalRuntime implements ExecutionRuntime {
                         .deliver(attempt.function(), attempt.workspace(),
                                 attempt.executionId())
                 : List.of();
-        return Outcome.ended(result, outputs, request.timeout());
+        Outcome outcome = Outcome.ended(result, outputs, request.timeout());
+        if (!attempt.envelope().wantsReply()) {
+            return outcome;
+        }
+        byte[] scriptOutput = LogFiles.readFrom(attempt.workspace().logFile(), scriptOutputStart,
+                RunResponses.MAX_BYTES + 1);
+        return outcome.withResponse(RunResponses.of(attempt.workspace().outputDir(), scriptOutput).orElse(null));
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.wharf.dispatcher.execution.FunctionLimits;
 import io.wharf.dispatcher.runtime.Attempt;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.dispatcher.runtime.Outcome;
+import io.wharf.dispatcher.runtime.RefusedAttempt;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.S3Endpoint;
 
@@ -87,6 +88,10 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
 
     @Override
     public Outcome carryOut(Attempt attempt) throws IOException, InterruptedException {
+        if (attempt.envelope().wantsReply()) {
+            throw new RefusedAttempt("run-unsupported", "synchronous invocations (POST /run) are served by the process "
+                    + "and container executors; on this platform's Kubernetes executor, run the function with POST /job");
+        }
         String id = attempt.executionId();
         FunctionDefinition fn = attempt.function();
         Duration timeout = limits.timeout(fn);

@@ -263,6 +263,21 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void shouldRefuseASynchronousInvocationSayingWhereItRunsAndStartNoJob() throws Exception {
+        try (KubernetesRuntime runtime = runtime(Duration.ofMinutes(5), Clock.systemUTC())) {
+            Attempt asynchronous = attempt("rt-sync", "s.txt", 60);
+            Attempt synchronous = new Attempt(asynchronous.executionId(), asynchronous.envelope().awaitingReply(),
+                    asynchronous.function(), asynchronous.workspace(), () -> {
+                    }, () -> false);
+
+            assertThatThrownBy(() -> runtime.carryOut(synchronous)).isInstanceOf(RefusedAttempt.class)
+                    .hasMessageContaining("POST /run")
+                    .hasMessageContaining("POST /job");
+            assertThat(job(synchronous.executionId())).isNull();
+        }
+    }
+
+    @Test
     void shouldStopTheJobOfAnExecutionRemovedWhileItRuns() throws Exception {
         try (KubernetesRuntime runtime = runtime(Duration.ofMinutes(5), Clock.systemUTC())) {
             Attempt attempt = attempt("rt-cancel", "i.txt", 60);
