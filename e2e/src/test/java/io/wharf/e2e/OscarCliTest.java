@@ -85,7 +85,12 @@ class OscarCliTest {
                             j -> j != null);
             assertThat(ok(cli(home, "service", "logs", "get", "cli-upper", job)).output())
                     .contains("upper-casing hello.txt")
-                    .contains("event from minio:s3"); // OSCAR's $EVENT: the notification MinIO sent
+                    .contains("event from minio:s3") // OSCAR's $EVENT: the notification MinIO sent
+                    .doesNotContainPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT");
+            // each line with the time it was written, as Kubernetes shows a pod's log
+            assertThat(ok(cli(home, "service", "logs", "get", "cli-upper", job, "--show-timestamps")).output())
+                    .containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z "
+                            + "upper-casing hello.txt$");
             assertThat(ok(cli(home, "service", "list-files", "cli-upper", "minio.default", "cli-upper/out"))
                     .output()).contains("hello.txt");
             Path fetched = dir.resolve("fetched.txt");

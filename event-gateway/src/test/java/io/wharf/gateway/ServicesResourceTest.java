@@ -155,6 +155,7 @@ class ServicesResourceTest {
                 .body(not(containsString(token)))
                 .body(not(containsString("hunter2")));
         asOther().body("x").when().post("/job/shared-fn").then().statusCode(201);
+        asOther().when().get("/system/services/shared-fn/auth").then().statusCode(200);
         asOther().contentType("text/plain")
                 .body(Api.function("shared-fn", "shared-fn-bucket").replace("wc -l", "cat /etc/shadow; wc -l"))
                 .when()
@@ -164,6 +165,16 @@ class ServicesResourceTest {
                 .contentType("application/problem+json");
         asOther().when().delete("/system/services/shared-fn").then().statusCode(403);
         assertThat(functions.get("shared-fn").orElseThrow().value().script()).doesNotContain("shadow");
+    }
+
+    @Test
+    void shouldTellWhoMayUseAFunctionAsOscarsAuthCheckDoes() {
+        Api.create("auth-private", "auth-private-bucket");
+
+        asUser().when().get("/system/services/auth-private/auth").then().statusCode(200);
+        asOther().when().get("/system/services/auth-private/auth").then().statusCode(404);
+        asUser().when().get("/system/services/no-such-function/auth").then().statusCode(404);
+        given().when().get("/system/services/auth-private/auth").then().statusCode(401);
     }
 
     private static io.restassured.specification.RequestSpecification asOther() {

@@ -13,13 +13,16 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs a command with exactly the environment given (nothing inherited: the supervisor's own variables may hold
- * credentials), its output appended to a log file, under a timeout that kills the whole process tree.
+ * credentials), its output appended to a log file, each line stamped with its time ({@link LogPump}), under a timeout
+ * that kills the whole process tree.
  */
 public final class ProcessRunner {
 
     private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
     private static final long LIMIT_CHECK_MILLIS = 1000;
+    /** How long the log may take to drain once the process ended. */
+    private static final Duration PUMP_GRACE = Duration.ofSeconds(5);
 
     private ProcessRunner() {
     }
@@ -50,14 +53,24 @@ public final class ProcessRunner {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = pb.start();
+        LogPump pump = LogPump.start(process.getInputStream(), logFile);
         onStart.accept(process.pid());
         long deadline = start + timeout.toNanos();
+        try {
+            return await(process, start, deadline, timeout, onTimeout, limits);
+        } finally {
+            pump.finish(PUMP_GRACE);
+        }
+    }
+
+    private static RunResult await(Process process, long start, long deadline, Duration timeout,
+            Runnable onTimeout, Supplier<String> limits) throws InterruptedException {
         try {
             while (true) {
                 long left = deadline - System.nanoTime();

@@ -11,8 +11,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.wharf.contracts.LogLines;
 
 /**
  * The folder of one execution. What the script may see lives in {@code sandbox/} (mounted into its container, or its
@@ -134,9 +137,14 @@ public record Workspace(Path root) {
         return root.resolve("execution.log");
     }
 
-    /** Adds {@code text} to the end of the execution's log. */
+    /** Adds {@code text} to the end of the execution's log, each of its lines stamped with the time now. */
     public void appendToLog(String text) throws IOException {
-        Files.writeString(logFile(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        appendStampedToLog(LogLines.stamped(text, Instant.now()));
+    }
+
+    /** Adds lines that carry their times already ({@link LogLines}: a pod's log, read with its times). */
+    public void appendStampedToLog(String lines) throws IOException {
+        Files.writeString(logFile(), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 

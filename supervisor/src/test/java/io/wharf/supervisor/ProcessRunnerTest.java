@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.wharf.contracts.LogLines;
 
 class ProcessRunnerTest {
 
@@ -29,6 +32,22 @@ class ProcessRunnerTest {
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.timedOut()).isFalse();
         assertThat(Files.readString(log)).contains("out", "err");
+    }
+
+    @Test
+    void shouldStampEachLineWithTheTimeItWasWrittenKeepingTheBytesAsTheyAre() throws Exception {
+        Path log = dir.resolve("log");
+
+        ProcessRunner.run(List.of("/bin/sh", "-c", "printf 'one\\ntwo'; sleep 1; printf ' more\\nthree\\n'"),
+                Map.of("PATH", "/usr/bin:/bin"), dir, Duration.ofSeconds(30), log, () -> {
+                });
+
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(3).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z .*"));
+        assertThat(LogLines.withoutTimes(Files.readString(log))).isEqualTo("one\ntwo more\nthree\n");
+        Instant first = Instant.parse(lines.get(0).substring(0, lines.get(0).indexOf(' ')));
+        Instant third = Instant.parse(lines.get(2).substring(0, lines.get(2).indexOf(' ')));
+        assertThat(third).as("written a second later").isAfter(first);
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DELETE;
@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.wharf.contracts.LogLines;
 import io.wharf.contracts.execution.ExecutionRecord;
 import io.wharf.contracts.execution.ExecutionState;
 import io.wharf.contracts.function.FunctionDefinition;
@@ -37,6 +38,8 @@ public class LogsResource {
 
     /** {@code <function>-<16 hex>}, see {@link io.wharf.contracts.envelope.EnvelopeIds#executionId}. */
     private static final int MAX_PAGE = 1000;
+    /** What Go's {@code strconv.ParseBool}, which OSCAR reads {@code timestamps} with, takes for true. */
+    private static final Set<String> TRUE = Set.of("1", "t", "T", "true", "TRUE", "True");
     private static final Pattern EXECUTION_ID = Pattern.compile("[a-z0-9-]{1,39}-[0-9a-f]{16}");
 
     private final FunctionService functions;
@@ -92,12 +95,18 @@ public class LogsResource {
         return new Jobs(jobs, end < ids.size() ? ids.get(end - 1) : null, ids.size() - end);
     }
 
+    /**
+     * An execution's log; with {@code timestamps=true} (as OSCAR reads Go's booleans: {@code 1}, {@code t},
+     * {@code true}, ...) each line starts with the time it was written, as Kubernetes shows a pod's log.
+     */
     @GET
     @Path("/{execution}")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response log(@PathParam("name") String name, @PathParam("execution") String execution) {
+    public Response log(@PathParam("name") String name, @PathParam("execution") String execution,
+            @QueryParam("timestamps") String timestamps) {
         ExecutionRecord record = execution(functions.visible(name, user()).value(), execution);
-        byte[] log = logs.get(record.id()).orElse(new byte[0]);
+        byte[] stored = logs.get(record.id()).orElse(new byte[0]);
+        byte[] log = TRUE.contains(String.valueOf(timestamps)) ? stored : LogLines.withoutTimes(stored);
         return Response.ok(log, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
                 .header("Wharf-Execution-State", record.state().name())
                 .build();

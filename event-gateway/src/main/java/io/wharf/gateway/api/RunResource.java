@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.wharf.contracts.LogLines;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.envelope.EnvelopeIds;
@@ -165,7 +166,7 @@ public class RunResource {
     }
 
     private String logTail(String executionId) {
-        byte[] log = logs.get(executionId).orElse(new byte[0]);
+        byte[] log = LogLines.withoutTimes(logs.get(executionId).orElse(new byte[0]));
         if (log.length == 0) {
             return "";
         }

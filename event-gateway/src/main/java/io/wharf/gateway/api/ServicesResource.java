@@ -49,6 +49,14 @@ public class ServicesResource {
         return Redaction.forUser(functions.visible(name, user).value(), user, cipher);
     }
 
+    /** OSCAR's access check: 200 with no body when the caller may use the function; 404 as for no function. */
+    @GET
+    @Path("/{name}/auth")
+    public Response auth(@PathParam("name") String name) {
+        functions.visible(name, caller.user());
+        return Response.ok().build();
+    }
+
     @POST
     public Response create(String body) {
         String user = caller.user();

@@ -12,24 +12,33 @@ import io.wharf.contracts.function.Locations;
 import io.wharf.contracts.function.StorageIO;
 
 /**
- * The MinIO policies Wharf issues (AWS IAM policy documents): a user's, over the buckets they own or that functions
- * shared with them use; a function's, reading its input folders and writing its output folders, nothing else.
+ * The MinIO policies Wharf issues (AWS IAM policy documents): a user's, over the buckets they own, the buckets shared
+ * with them and those that functions shared with them use; a function's, reading its input folders and writing its output folders, nothing else.
  */
 public final class StoragePolicies {
 
     private static final List<String> READ = List.of("s3:GetObject");
     private static final List<String> WRITE = List.of("s3:PutObject", "s3:AbortMultipartUpload",
             "s3:ListMultipartUploadParts");
+    /** A shared bucket: listing it (and the uploads under way in it). */
+    private static final List<String> SHARED_BUCKET = List.of("s3:ListBucket", "s3:GetBucketLocation",
+            "s3:ListBucketMultipartUploads");
+    /** A shared bucket's objects: reading, writing and deleting them. */
+    private static final List<String> SHARED_OBJECTS = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
 
     private StoragePolicies() {
     }
 
     /**
-     * A user's policy: everything on the buckets they own; on functions shared with them, listing the function's
-     * buckets, uploading into its input folders and reading its input and output folders. A user with nothing gets a
-     * statement naming a bucket that cannot exist (a policy needs one), so the policy grants nothing.
+     * A user's policy: everything on the buckets they own; on buckets shared with them ({@code public}, or
+     * {@code restricted} naming them), reading and writing their objects (as OSCAR's restricted buckets: never the
+     * bucket itself, its notifications or its policy); on functions shared with them, listing the function's buckets,
+     * uploading into its input folders and reading its input and output folders. A user with nothing gets a statement
+     * naming a bucket that cannot exist (a policy needs one), so the policy grants nothing.
      */
-    public static Map<String, Object> user(Collection<String> ownedBuckets, Collection<FunctionDefinition> shared) {
+    public static Map<String, Object> user(Collection<String> ownedBuckets, Collection<String> sharedBuckets,
+            Collection<FunctionDefinition> shared) {
         List<Map<String, Object>> statements = new ArrayList<>();
         List<String> owned = new ArrayList<>();
         for (String bucket : ownedBuckets.stream().sorted().distinct().toList()) {
@@ -39,7 +48,14 @@ public final class StoragePolicies {
         if (!owned.isEmpty()) {
             statements.add(statement(List.of("s3:*"), owned));
         }
-        List<String> sharedBuckets = shared.stream()
+        List<String> sharedWhole = sharedBuckets.stream().sorted().distinct().toList();
+        if (!sharedWhole.isEmpty()) {
+            statements.add(statement(SHARED_BUCKET, sharedWhole.stream().map(b -> "arn:aws:s3:::" + b).toList()));
+            statements.add(statement(SHARED_OBJECTS, sharedWhole.stream()
+                    .map(b -> "arn:aws:s3:::" + b + "/*")
+                    .toList()));
+        }
+        List<String> functionBuckets = shared.stream()
                 .flatMap(f -> buckets(f).stream())
                 .distinct()
                 .sorted()
@@ -49,8 +65,8 @@ public final class StoragePolicies {
         List<String> sharedAll = objects(shared.stream()
                 .flatMap(f -> Stream.concat(f.input().stream(),
                         f.output().stream())));
-        if (!sharedBuckets.isEmpty()) {
-            statements.add(statement(List.of("s3:ListBucket", "s3:GetBucketLocation"), sharedBuckets));
+        if (!functionBuckets.isEmpty()) {
+            statements.add(statement(List.of("s3:ListBucket", "s3:GetBucketLocation"), functionBuckets));
         }
         if (!sharedInputs.isEmpty()) {
             statements.add(statement(WRITE, sharedInputs));

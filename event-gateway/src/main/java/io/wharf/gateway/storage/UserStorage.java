@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,8 +27,8 @@ import io.wharf.jetstream.Versioned;
 
 /**
  * Each Wharf user's own MinIO user, as OSCAR gives each of its users: created on first need, its keys stored sealed
- * in the users bucket, its policy derived from what the user owns and what is shared with them
- * ({@link StoragePolicies#user}). The root keys never leave the gateway.
+ * in the users bucket, its policy derived from what the user owns and what is shared with them (buckets and functions,
+ * {@link StoragePolicies#user}). The root keys never leave the gateway.
  */
 @ApplicationScoped
 public class UserStorage {
@@ -52,15 +54,40 @@ public class UserStorage {
         StorageCredentials stored = users.get(user).map(Versioned::value).orElseGet(() -> create(user));
         StorageCredentials clear = stored.withSecretKey(cipher.open(stored.secretKey(), stored.sealingContext()));
         iam.putUser(clear.accessKey(), clear.secretKey());
-        applyPolicy(clear);
+        applyPolicy(clear, new Grants(owners.records(), functions.list()));
         return clear;
     }
 
     /** Brings the policies of these users (those who have MinIO credentials) in line with what they may use. */
     public void refresh(Collection<String> affected) {
-        for (String user : affected) {
-            users.get(user).ifPresent(v -> applyPolicy(v.value()));
+        if (affected.isEmpty()) {
+            return;
         }
+        Grants grants = new Grants(owners.records(), functions.list());
+        for (String user : affected) {
+            users.get(user).ifPresent(v -> applyPolicy(v.value(), grants));
+        }
+    }
+
+    /**
+     * The users whose policies a change of a bucket's sharing from {@code previous} to {@code bucket} (either may be
+     * {@code null}: created, deleted) touches: its owner, and everyone it was or is shared with.
+     */
+    public Set<String> affectedByBucket(BucketOwners.Owner bucket, BucketOwners.Owner previous) {
+        Set<String> affected = new LinkedHashSet<>();
+        for (BucketOwners.Owner b : new BucketOwners.Owner[]{bucket, previous}) {
+            if (b == null) {
+                continue;
+            }
+            affected.add(b.user());
+            if (b.effectiveVisibility() == Visibility.PUBLIC) {
+                users.list().forEach(c -> affected.add(c.holder()));
+            } else if (b.effectiveVisibility() == Visibility.RESTRICTED) {
+                affected.addAll(b.allowedUsers());
+            }
+        }
+        affected.remove(null);
+        return affected;
     }
 
     /** The users whose policies a change from {@code previous} to {@code fn} (either may be {@code null}) touches. */
@@ -81,19 +108,29 @@ public class UserStorage {
         return affected;
     }
 
-    private void applyPolicy(StorageCredentials credentials) {
+    private void applyPolicy(StorageCredentials credentials, Grants grants) {
         String user = credentials.holder();
-        List<FunctionDefinition> shared = functions.list()
+        List<FunctionDefinition> shared = grants.functions()
                 .stream()
                 .filter(f -> !f.isOwnedBy(user) && f.isVisibleTo(user))
                 .toList();
         String policy;
         try {
-            policy = Json.json().writeValueAsString(StoragePolicies.user(owners.ownedBy(user), shared));
+            policy = Json.json()
+                    .writeValueAsString(StoragePolicies.user(grants.bucketsWhere(b -> b.isOwnedBy(user)),
+                            grants.bucketsWhere(b -> b.isSharedWith(user)), shared));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         iam.putUserPolicy(credentials.accessKey(), "wharf-user-" + credentials.accessKey().toLowerCase(), policy);
+    }
+
+    /** What policies are derived from, read once for all the users a change touches. */
+    private record Grants(Map<String, BucketOwners.Owner> buckets, List<FunctionDefinition> functions) {
+
+        List<String> bucketsWhere(Predicate<BucketOwners.Owner> test) {
+            return buckets.entrySet().stream().filter(e -> test.test(e.getValue())).map(Map.Entry::getKey).toList();
+        }
     }
 
     private StorageCredentials create(String user) {

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.List;
 
+import io.wharf.contracts.LogLines;
 import io.wharf.contracts.capacity.NodeCapacity;
 import io.wharf.contracts.capacity.Resources;
 import io.wharf.dispatcher.executor.ExecutionRequest;
@@ -71,9 +72,14 @@ public final class LocalRuntime implements ExecutionRuntime {
         if (!attempt.envelope().wantsReply()) {
             return outcome;
         }
-        byte[] scriptOutput = LogFiles.readFrom(attempt.workspace().logFile(), scriptOutputStart,
-                RunResponses.MAX_BYTES + 1);
-        return outcome.withResponse(RunResponses.of(attempt.workspace().outputDir(), scriptOutput).orElse(null));
+        // the log's lines carry their times; an output that fills what is read may have been cut: not a response
+        int limit = 4 * RunResponses.MAX_BYTES;
+        byte[] stamped = LogFiles.readFrom(attempt.workspace().logFile(), scriptOutputStart, limit);
+        if (stamped.length == limit) {
+            return outcome;
+        }
+        return outcome.withResponse(RunResponses.of(attempt.workspace().outputDir(), LogLines.withoutTimes(stamped))
+                .orElse(null));
     }
 
     @Override

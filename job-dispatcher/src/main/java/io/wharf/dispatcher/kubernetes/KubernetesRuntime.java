@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wharf.contracts.LogLines;
 import io.wharf.contracts.capacity.NodeCapacity;
 import io.wharf.contracts.capacity.Resources;
 import io.wharf.contracts.function.FunctionDefinition;
@@ -241,14 +242,16 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
         }
         for (String step : ExecutionJobs.STEPS) {
             try {
+                // with the kubelet's time on each line, as Wharf keeps every log (LogLines)
                 String log = client.pods()
                         .inNamespace(namespace)
                         .withName(pod)
                         .inContainer(step)
+                        .usingTimestamps()
                         .limitBytes(LOG_LIMIT_BYTES)
                         .getLog();
                 note(attempt, "--- %s ---", step);
-                append(attempt, log == null || log.isEmpty() ? "" : log.endsWith("\n") ? log : log + "\n");
+                appendStamped(attempt, log == null || log.isEmpty() ? "" : log.endsWith("\n") ? log : log + "\n");
             } catch (KubernetesClientException e) {
                 note(attempt, "wharf: the log of the %s step cannot be read: %s", step, e.getStatus() == null
                         ? e.getMessage()
@@ -306,12 +309,12 @@ public final class KubernetesRuntime implements ExecutionRuntime, AutoCloseable 
     }
 
     private static void note(Attempt attempt, String format, Object... args) {
-        append(attempt, String.format(format, args) + "\n");
+        appendStamped(attempt, LogLines.stamped(String.format(format, args) + "\n", Instant.now()));
     }
 
-    private static void append(Attempt attempt, String text) {
+    private static void appendStamped(Attempt attempt, String lines) {
         try {
-            attempt.workspace().appendToLog(text);
+            attempt.workspace().appendStampedToLog(lines);
         } catch (IOException e) {
             LOG.warnf("executionId=%s log not written: %s", attempt.executionId(), e.getMessage());
         }
