@@ -75,6 +75,27 @@ class OscarCliTest {
             assertThat(ok(cli(home, "service", "list")).output()).contains("cli-upper");
             assertThat(ok(cli(home, "service", "get", "cli-upper")).output()).contains("localhost/wharf-busybox:1");
 
+            // with cpu and memory; removed with service delete (oscar-cli reads script: as a path, always)
+            Files.writeString(dir.resolve("copy.sh"), "cp \"$INPUT_FILE_PATH\" \"$TMP_OUTPUT_DIR/\"\n");
+            Path sized = dir.resolve("sized.yaml");
+            Files.writeString(sized, """
+                    functions:
+                      oscar:
+                      - wharf-test:
+                          name: cli-sized
+                          image: localhost/wharf-busybox:1
+                          cpu: '0.5'
+                          memory: 96Mi
+                          script: copy.sh
+                          input:
+                          - storage_provider: minio.default
+                            path: cli-sized/in
+                    """);
+            ok(cli(home, "apply", sized.toString()));
+            assertThat(ok(cli(home, "service", "get", "cli-sized")).output()).contains("96Mi").contains("0.5");
+            ok(cli(home, "service", "delete", "cli-sized"));
+            assertThat(ok(cli(home, "service", "list")).output()).doesNotContain("cli-sized").contains("cli-upper");
+
             Path local = Files.writeString(dir.resolve("hello.txt"), "hello from oscar-cli\n");
             ok(cli(home, "service", "put-file", "cli-upper", "minio.default", local.toString(),
                     "cli-upper/in/hello.txt"));

@@ -64,12 +64,24 @@ public final class Publisher {
     /** Dead-letters a message to {@code wharf.dlq.<function>} with the reason and a detail in headers. */
     public PublishAck deadLetter(String function, String originalSubject, byte[] payload, String reason,
             String detail) {
+        return deadLetter(function, originalSubject, payload, reason, detail, null);
+    }
+
+    /**
+     * The same, stored once however often it is published with the same {@code messageId} within the stream's
+     * duplicate window ({@code null}: no deduplication).
+     */
+    public PublishAck deadLetter(String function, String originalSubject, byte[] payload, String reason,
+            String detail, String messageId) {
         Headers headers = new Headers()
                 .put(Names.Headers.REASON, reason)
                 .put(Names.Headers.DETAIL, headerSafe(detail))
                 .put(Names.Headers.ORIGINAL_SUBJECT, headerSafe(originalSubject));
-        return publish(Names.dlqSubject(function), headers, payload,
-                PublishOptions.builder().expectedStream(Names.DLQ_STREAM).build());
+        PublishOptions.Builder options = PublishOptions.builder().expectedStream(Names.DLQ_STREAM);
+        if (messageId != null) {
+            options.messageId(messageId);
+        }
+        return publish(Names.dlqSubject(function), headers, payload, options.build());
     }
 
     /** Publishes an execution's new state to {@code wharf.executions.<function>}. */

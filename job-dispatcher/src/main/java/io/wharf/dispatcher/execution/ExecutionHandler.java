@@ -338,8 +338,12 @@ public class ExecutionHandler {
         try {
             note(ws, "wharf: failed: %s", detail);
             storeLog(execution.current().id(), ws);
+            // the dead letter first: once the record is final, a redelivery is acked as a duplicate, and a dead letter
+            // not yet written would be lost. Its message id stores it once when a lost ack makes the publish retry.
+            ExecutionRecord current = execution.current();
+            publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail,
+                    "dead-letter:" + current.id() + ":" + current.attempt());
             ExecutionRecord failed = execution.transition(r -> r.failed(Instant.now(), null, detail, List.of()));
-            publisher.deadLetter(function, message.getSubject(), message.getData(), reason, detail);
             finished(function, failed, duration);
             meters.counter("wharf.executions.dead.lettered", "function", function, "reason", reason).increment();
             message.ack();
