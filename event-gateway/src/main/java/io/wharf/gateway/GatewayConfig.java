@@ -78,6 +78,14 @@ public interface GatewayConfig {
          */
         @WithDefault("arn:minio:sqs::WHARF:webhook")
         String notificationArn();
+
+        /**
+         * A second target the same notifications are sent to, without a queue, for speed: MinIO sends to it at once,
+         * while the durable target's queue is sent every 3 s. Each event then arrives twice, and the second copy is a
+         * duplicate the intake recognises (the envelope's id is derived from the object's version). Absent: the
+         * durable target only.
+         */
+        Optional<String> fastNotificationArn();
     }
 
     interface Gateway {

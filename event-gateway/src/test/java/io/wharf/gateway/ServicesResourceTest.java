@@ -47,8 +47,10 @@ class ServicesResourceTest {
 
         NotificationConfiguration config = minio().getBucketNotification(
                 GetBucketNotificationArgs.builder().bucket("crud-bucket").build());
-        assertThat(config.queueConfigurationList()).singleElement().satisfies(q -> {
-            assertThat(q.queue()).isEqualTo(MinioServer.WEBHOOK_ARN);
+        // the folder's rule for both targets: the durable webhook (queued) and the fast one (sent at once)
+        assertThat(config.queueConfigurationList()).extracting(QueueConfiguration::queue)
+                .containsExactly(MinioServer.WEBHOOK_ARN, MinioServer.FAST_WEBHOOK_ARN);
+        assertThat(config.queueConfigurationList()).allSatisfy(q -> {
             assertThat(q.filterRuleList()).anySatisfy(r -> {
                 assertThat(r.name()).isEqualTo("prefix");
                 assertThat(r.value()).isEqualTo("in/");
@@ -68,11 +70,12 @@ class ServicesResourceTest {
         Api.create("share-a", "shared-bucket");
         Api.create("share-b", "shared-bucket");
 
+        // one folder, one rule for each of the two targets
         assertThat(minio().getBucketNotification(GetBucketNotificationArgs.builder().bucket("shared-bucket").build())
-                .queueConfigurationList()).hasSize(1);
+                .queueConfigurationList()).hasSize(2);
 
         asUser().when().delete("/system/services/share-a").then().statusCode(204);
-        assertThat(rules("shared-bucket")).hasSize(1);
+        assertThat(rules("shared-bucket")).hasSize(2);
         asUser().when().delete("/system/services/share-b").then().statusCode(204);
         assertThat(rules("shared-bucket")).isEmpty();
         asUser().when().get("/system/services/share-b").then().statusCode(404);

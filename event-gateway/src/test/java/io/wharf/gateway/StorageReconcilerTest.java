@@ -90,8 +90,10 @@ class StorageReconcilerTest {
 
         reconciler.reconcile();
 
-        assertThat(ServicesResourceTest.rules("rec-rules")).singleElement()
-                .satisfies(q -> assertThat(q.filterRuleList()).anySatisfy(r -> assertThat(r.value()).isEqualTo("in/")));
+        // one rule per target: the durable one and the fast one
+        assertThat(ServicesResourceTest.rules("rec-rules")).hasSize(2)
+                .allSatisfy(
+                        q -> assertThat(q.filterRuleList()).anySatisfy(r -> assertThat(r.value()).isEqualTo("in/")));
     }
 
     private CredentialStore grants() {

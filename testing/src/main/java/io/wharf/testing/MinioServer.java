@@ -19,6 +19,7 @@ import io.minio.MinioClient;
 public final class MinioServer implements AutoCloseable {
 
     public static final String WEBHOOK_ARN = "arn:minio:sqs::WHARF:webhook";
+    public static final String FAST_WEBHOOK_ARN = "arn:minio:sqs::WHARFFAST:webhook";
     public static final String NATS_ARN = "arn:minio:sqs::WHARF:nats";
     public static final String ACCESS_KEY = "wharf-test";
     public static final String SECRET_KEY = "wharf-test-secret";
@@ -38,12 +39,19 @@ public final class MinioServer implements AutoCloseable {
         environment.put("MINIO_CI_CD", "1");
     }
 
-    /** Sends bucket notifications for ARN {@value #WEBHOOK_ARN} to {@code endpoint} with a bearer token. */
+    /**
+     * Sends bucket notifications to {@code endpoint} with a bearer token, as {@code ./wharf up} configures MinIO: for ARN
+     * {@value #WEBHOOK_ARN} through a durable queue folder (sent when it can be, polled every 3 s), and for ARN
+     * {@value #FAST_WEBHOOK_ARN} at once, without a queue.
+     */
     public MinioServer withWebhook(String endpoint, String token) {
         environment.put("MINIO_NOTIFY_WEBHOOK_ENABLE_WHARF", "on");
         environment.put("MINIO_NOTIFY_WEBHOOK_ENDPOINT_WHARF", endpoint);
         environment.put("MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_WHARF", token);
         environment.put("MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_WHARF", dir.resolve("webhook-queue").toString());
+        environment.put("MINIO_NOTIFY_WEBHOOK_ENABLE_WHARFFAST", "on");
+        environment.put("MINIO_NOTIFY_WEBHOOK_ENDPOINT_WHARFFAST", endpoint);
+        environment.put("MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_WHARFFAST", token);
         return this;
     }
 

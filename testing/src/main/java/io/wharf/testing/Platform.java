@@ -223,6 +223,9 @@ public final class Platform implements AutoCloseable {
                     .append('\n')
                     .append("wharf.storage.secret-key=")
                     .append(MinioServer.SECRET_KEY)
+                    .append('\n')
+                    .append("wharf.storage.fast-notification-arn=")
+                    .append(MinioServer.FAST_WEBHOOK_ARN)
                     .append('\n');
         }
         settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));

@@ -72,6 +72,7 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
             config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+            config.put("wharf.storage.fast-notification-arn", MinioServer.FAST_WEBHOOK_ARN);
             config.put("wharf.gateway.users." + USER, PASSWORD);
             config.put("wharf.gateway.users." + OTHER_USER, OTHER_PASSWORD);
             config.put("wharf.gateway.operators", USER);

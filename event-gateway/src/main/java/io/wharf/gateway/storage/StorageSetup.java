@@ -42,7 +42,8 @@ public class StorageSetup {
             EventType.OBJECT_CREATED_COPY, EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD);
 
     private final MinioClient client;
-    private final String arn;
+    /** The notification targets every watched folder's rule names: the durable one, then the fast one, if any. */
+    private final List<String> arns;
 
     public StorageSetup(GatewayConfig config) {
         this.client = MinioClient.builder()
@@ -50,7 +51,8 @@ public class StorageSetup {
                 .credentials(config.storage().accessKey(), config.storage().secretKey())
                 .region(config.storage().region())
                 .build();
-        this.arn = config.storage().notificationArn();
+        this.arns = Stream.concat(Stream.of(config.storage().notificationArn()),
+                config.storage().fastNotificationArn().stream()).distinct().toList();
     }
 
     /** Creates the function's buckets that do not exist yet. */
@@ -84,19 +86,24 @@ public class StorageSetup {
                 NotificationConfiguration config = client
                         .getBucketNotification(GetBucketNotificationArgs.builder().bucket(bucket).build());
                 List<QueueConfiguration> queues = new ArrayList<>();
-                config.queueConfigurationList().stream().filter(q -> !arn.equals(q.queue())).forEach(queues::add);
+                config.queueConfigurationList()
+                        .stream()
+                        .filter(q -> !arns.contains(q.queue()))
+                        .forEach(queues::add);
                 for (String folder : folders) {
-                    QueueConfiguration q = new QueueConfiguration();
-                    q.setQueue(arn);
-                    q.setEvents(EVENTS);
-                    if (!folder.isEmpty()) {
-                        q.setPrefixRule(folder);
+                    for (String target : arns) {
+                        QueueConfiguration q = new QueueConfiguration();
+                        q.setQueue(target);
+                        q.setEvents(EVENTS);
+                        if (!folder.isEmpty()) {
+                            q.setPrefixRule(folder);
+                        }
+                        queues.add(q);
                     }
-                    queues.add(q);
                 }
                 config.setQueueConfigurationList(queues);
                 client.setBucketNotification(SetBucketNotificationArgs.builder().bucket(bucket).config(config).build());
-                LOG.infof("bucket %s notifies %s for %s", bucket, arn, folders.isEmpty() ? "nothing" : folders);
+                LOG.infof("bucket %s notifies %s for %s", bucket, arns, folders.isEmpty() ? "nothing" : folders);
             } catch (MinioException | IOException | GeneralSecurityException e) {
                 throw new StoreException("cannot set the notifications of bucket " + bucket + ": " + e.getMessage(), e);
             }
