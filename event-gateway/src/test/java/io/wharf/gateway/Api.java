@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.minio.MinioClient;
 import io.nats.client.Connection;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.envelope.Envelope;
@@ -33,6 +35,21 @@ final class Api {
 
     static RequestSpecification asUser() {
         return given().auth().preemptive().basic(WharfTestResource.USER, WharfTestResource.PASSWORD);
+    }
+
+    /** Requests as the second test user, who owns none of the first one's functions or buckets. */
+    static RequestSpecification asOther() {
+        return given().auth().preemptive().basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD);
+    }
+
+    /** A MinIO client with the user's own keys, as {@code /system/config} gives them to the user. */
+    static MinioClient minioOf(RequestSpecification user) {
+        JsonPath config = user.when().get("/system/config").then().statusCode(200).extract().jsonPath();
+        return MinioClient.builder()
+                .endpoint(config.getString("minio_provider.endpoint"))
+                .credentials(config.getString("minio_provider.access_key"),
+                        config.getString("minio_provider.secret_key"))
+                .build();
     }
 
     /** A request as oscar-cli sends it: basic auth, a body, and no Content-Type at all. */

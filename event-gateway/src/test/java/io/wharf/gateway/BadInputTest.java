@@ -91,7 +91,8 @@ class BadInputTest {
         fdl(cases, "labels of the wrong type", base("bi-labels") + "labels: 5\n", 400, "labels");
         fdl(cases, "JSON nested 5000 deep", "{\"name\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400, "");
         fdl(cases, "YAML alias bomb", yamlBomb(), 400, "");
-        cases.add(new Case("a function on another user's bucket", () -> asOther().contentType("text/plain")
+        cases.add(new Case("a function on another user's bucket", () -> Api.asOther()
+                .contentType("text/plain")
                 .body(Api.function("bi-steal", BUCKET))
                 .post("/system/services"), 403, BUCKET));
 
@@ -269,7 +270,4 @@ class BadInputTest {
         return given().header("Authorization", "Bearer " + token);
     }
 
-    private static RequestSpecification asOther() {
-        return given().auth().preemptive().basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD);
-    }
 }

@@ -1,6 +1,5 @@
 package io.wharf.gateway;
 
-import static io.restassured.RestAssured.given;
 import static io.wharf.gateway.Api.asUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,9 +46,9 @@ class BucketsResourceTest {
 
     @Test
     void shouldCreateABucketWithItsFolderThatItsOwnerListsWithOwnerAndVisibility() throws Exception {
-        create(asOther(), "bk-create/in/sub", null, null);
+        create(Api.asOther(), "bk-create/in/sub", null, null);
 
-        JsonPath list = asOther().when().get("/system/buckets").then().statusCode(200).extract().jsonPath();
+        JsonPath list = Api.asOther().when().get("/system/buckets").then().statusCode(200).extract().jsonPath();
         assertThat(list.getList("bucket_name", String.class)).contains("bk-create");
         Map<String, Object> bucket = list.getMap("find { it.bucket_name == 'bk-create' }");
         assertThat(bucket).containsEntry("owner", OTHER)
@@ -57,7 +56,8 @@ class BucketsResourceTest {
                 .containsEntry("allowed_users", List.of())
                 .containsEntry("metadata", Map.of("service", "false"));
         assertThat(Buckets.list(minio(), "bk-create", "")).containsExactly("in/sub/");
-        Map<String, Object> read = asOther().when()
+        Map<String, Object> read = Api.asOther()
+                .when()
                 .get("/system/buckets/bk-create")
                 .then()
                 .statusCode(200)
@@ -75,7 +75,7 @@ class BucketsResourceTest {
 
     @Test
     void shouldListBucketsAsAJsonArray() {
-        assertThat(asOther().when().get("/system/buckets").then().statusCode(200).extract().asString())
+        assertThat(Api.asOther().when().get("/system/buckets").then().statusCode(200).extract().asString())
                 .startsWith("[");
     }
 
@@ -85,7 +85,8 @@ class BucketsResourceTest {
         minio().makeBucket(MakeBucketArgs.builder().bucket("bk-outside").build());
 
         for (String name : List.of("bk-taken", "bk-taken/folder", "bk-outside")) {
-            asOther().contentType("application/json")
+            Api.asOther()
+                    .contentType("application/json")
                     .body(Map.of("bucket_name", name))
                     .when()
                     .post("/system/buckets")
@@ -95,7 +96,7 @@ class BucketsResourceTest {
                     .body("detail", containsString("bucket_name"))
                     .body("violations.field", hasItem("bucket_name"));
         }
-        asOther().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-outside")));
+        Api.asOther().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-outside")));
         asUser().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-outside")));
     }
 
@@ -104,24 +105,30 @@ class BucketsResourceTest {
         create(asUser(), "bk-private", "private", null);
         Buckets.put(minio(), "bk-private", "secret.txt", "mine\n");
 
-        asOther().when().get("/system/buckets").then().statusCode(200).body("bucket_name", not(hasItem("bk-private")));
-        Response hidden = asOther().when().get("/system/buckets/bk-private");
-        Response unknown = asOther().when().get("/system/buckets/bk-no-such");
+        Api.asOther()
+                .when()
+                .get("/system/buckets")
+                .then()
+                .statusCode(200)
+                .body("bucket_name", not(hasItem("bk-private")));
+        Response hidden = Api.asOther().when().get("/system/buckets/bk-private");
+        Response unknown = Api.asOther().when().get("/system/buckets/bk-no-such");
         assertThat(hidden.statusCode()).isEqualTo(404);
         assertThat(hidden.contentType()).startsWith("application/problem+json");
         assertThat(hidden.jsonPath().getString("detail").replace("bk-private", "X"))
                 .isEqualTo(unknown.jsonPath().getString("detail").replace("bk-no-such", "X"));
-        asOther().contentType("application/json")
+        Api.asOther()
+                .contentType("application/json")
                 .body(Map.of("bucket_name", "bk-private", "visibility", "public"))
                 .when()
                 .put("/system/buckets")
                 .then()
                 .statusCode(404);
-        asOther().when().delete("/system/buckets/bk-private").then().statusCode(404);
-        presign(asOther(), "bk-private", Map.of("object_key", "secret.txt", "operation", "download")).then()
+        Api.asOther().when().delete("/system/buckets/bk-private").then().statusCode(404);
+        presign(Api.asOther(), "bk-private", Map.of("object_key", "secret.txt", "operation", "download")).then()
                 .statusCode(404);
-        assertDenied(() -> Buckets.read(clientOf(asOther()), "bk-private", "secret.txt"));
-        assertThat(Buckets.read(clientOf(asUser()), "bk-private", "secret.txt")).isEqualTo("mine\n");
+        assertDenied(() -> Buckets.read(Api.minioOf(Api.asOther()), "bk-private", "secret.txt"));
+        assertThat(Buckets.read(Api.minioOf(asUser()), "bk-private", "secret.txt")).isEqualTo("mine\n");
     }
 
     @Test
@@ -129,31 +136,33 @@ class BucketsResourceTest {
         create(asUser(), "bk-restricted", "restricted", List.of(OTHER));
         Buckets.put(minio(), "bk-restricted", "data/a.txt", "shared\n");
 
-        JsonPath list = asOther().when().get("/system/buckets").then().statusCode(200).extract().jsonPath();
+        JsonPath list = Api.asOther().when().get("/system/buckets").then().statusCode(200).extract().jsonPath();
         Map<String, Object> bucket = list.getMap("find { it.bucket_name == 'bk-restricted' }");
         assertThat(bucket).containsEntry("owner", WharfTestResource.USER)
                 .containsEntry("visibility", "restricted")
                 .containsEntry("allowed_users", List.of(OTHER));
-        asOther().when()
+        Api.asOther()
+                .when()
                 .get("/system/buckets/bk-restricted")
                 .then()
                 .statusCode(200)
                 .body("objects.object_name", hasItem("data/a.txt"));
-        MinioClient other = clientOf(asOther());
+        MinioClient other = Api.minioOf(Api.asOther());
         assertThat(Buckets.read(other, "bk-restricted", "data/a.txt")).isEqualTo("shared\n");
         Buckets.put(other, "bk-restricted", "data/b.txt", "from other\n");
         assertThat(Buckets.read(minio(), "bk-restricted", "data/b.txt")).isEqualTo("from other\n");
 
         // shared, not handed over: only the owner changes or deletes it
-        asOther().contentType("application/json")
+        Api.asOther()
+                .contentType("application/json")
                 .body(Map.of("bucket_name", "bk-restricted", "visibility", "public"))
                 .when()
                 .put("/system/buckets")
                 .then()
                 .statusCode(403)
                 .contentType("application/problem+json");
-        asOther().when().delete("/system/buckets/bk-restricted").then().statusCode(403);
-        presign(asOther(), "bk-restricted", Map.of("object_key", "data/a.txt", "operation", "download")).then()
+        Api.asOther().when().delete("/system/buckets/bk-restricted").then().statusCode(403);
+        presign(Api.asOther(), "bk-restricted", Map.of("object_key", "data/a.txt", "operation", "download")).then()
                 .statusCode(200);
 
         asUser().contentType("application/json")
@@ -163,7 +172,7 @@ class BucketsResourceTest {
                 .then()
                 .statusCode(204);
         assertDenied(() -> Buckets.read(other, "bk-restricted", "data/a.txt"));
-        asOther().when().get("/system/buckets/bk-restricted").then().statusCode(404);
+        Api.asOther().when().get("/system/buckets/bk-restricted").then().statusCode(404);
         asUser().when()
                 .get("/system/buckets/bk-restricted")
                 .then()
@@ -177,9 +186,9 @@ class BucketsResourceTest {
     void shouldNotShowARestrictedBucketToUsersItDoesNotName() throws Exception {
         create(asUser(), "bk-not-yours", "restricted", List.of("someone-else"));
 
-        asOther().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-not-yours")));
-        asOther().when().get("/system/buckets/bk-not-yours").then().statusCode(404);
-        assertDenied(() -> Buckets.list(clientOf(asOther()), "bk-not-yours", ""));
+        Api.asOther().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-not-yours")));
+        Api.asOther().when().get("/system/buckets/bk-not-yours").then().statusCode(404);
+        assertDenied(() -> Buckets.list(Api.minioOf(Api.asOther()), "bk-not-yours", ""));
     }
 
     @Test
@@ -191,16 +200,17 @@ class BucketsResourceTest {
         assertThat(created.body()).isEmpty();
         Buckets.put(minio(), "bk-public", "open.txt", "for all\n");
 
-        asOther().when()
+        Api.asOther()
+                .when()
                 .get("/system/buckets")
                 .then()
                 .body("find { it.bucket_name == 'bk-public' }.visibility", equalTo("public"));
-        assertThat(Buckets.read(clientOf(asOther()), "bk-public", "open.txt")).isEqualTo("for all\n");
+        assertThat(Buckets.read(Api.minioOf(Api.asOther()), "bk-public", "open.txt")).isEqualTo("for all\n");
     }
 
     @Test
     void shouldShowOperatorsEveryBucket() {
-        create(asOther(), "bk-others", null, null);
+        create(Api.asOther(), "bk-others", null, null);
 
         asUser().when()
                 .get("/system/buckets")
@@ -214,7 +224,8 @@ class BucketsResourceTest {
                 .put("/system/buckets")
                 .then()
                 .statusCode(204);
-        asOther().when()
+        Api.asOther()
+                .when()
                 .get("/system/buckets/bk-others")
                 .then()
                 .body("owner", equalTo(OTHER))
@@ -388,8 +399,8 @@ class BucketsResourceTest {
         asUser().when().get("/system/buckets/bk-delete").then().statusCode(404);
         asUser().when().get("/system/buckets").then().body("bucket_name", not(hasItem("bk-delete")));
         asUser().when().delete("/system/buckets/bk-delete").then().statusCode(404);
-        create(asOther(), "bk-delete", null, null);
-        asOther().when().get("/system/buckets/bk-delete").then().statusCode(200).body("owner", equalTo(OTHER));
+        create(Api.asOther(), "bk-delete", null, null);
+        Api.asOther().when().get("/system/buckets/bk-delete").then().statusCode(200).body("owner", equalTo(OTHER));
     }
 
     @Test
@@ -442,19 +453,6 @@ class BucketsResourceTest {
     private interface ThrowingCall {
 
         void run() throws Exception;
-    }
-
-    private static MinioClient clientOf(RequestSpecification user) {
-        JsonPath config = user.when().get("/system/config").then().statusCode(200).extract().jsonPath();
-        return MinioClient.builder()
-                .endpoint(config.getString("minio_provider.endpoint"))
-                .credentials(config.getString("minio_provider.access_key"),
-                        config.getString("minio_provider.secret_key"))
-                .build();
-    }
-
-    private static RequestSpecification asOther() {
-        return given().auth().preemptive().basic(OTHER, WharfTestResource.OTHER_PASSWORD);
     }
 
     private static HttpClient http() {

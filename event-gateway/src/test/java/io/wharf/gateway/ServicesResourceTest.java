@@ -151,22 +151,24 @@ class ServicesResourceTest {
                 .statusCode(201);
         String token = asUser().when().get("/system/services/shared-fn").then().extract().path("token");
 
-        asOther().when()
+        Api.asOther()
+                .when()
                 .get("/system/services/shared-fn")
                 .then()
                 .statusCode(200)
                 .body(not(containsString(token)))
                 .body(not(containsString("hunter2")));
-        asOther().body("x").when().post("/job/shared-fn").then().statusCode(201);
-        asOther().when().get("/system/services/shared-fn/auth").then().statusCode(200);
-        asOther().contentType("text/plain")
+        Api.asOther().body("x").when().post("/job/shared-fn").then().statusCode(201);
+        Api.asOther().when().get("/system/services/shared-fn/auth").then().statusCode(200);
+        Api.asOther()
+                .contentType("text/plain")
                 .body(Api.function("shared-fn", "shared-fn-bucket").replace("wc -l", "cat /etc/shadow; wc -l"))
                 .when()
                 .put("/system/services/shared-fn")
                 .then()
                 .statusCode(403)
                 .contentType("application/problem+json");
-        asOther().when().delete("/system/services/shared-fn").then().statusCode(403);
+        Api.asOther().when().delete("/system/services/shared-fn").then().statusCode(403);
         assertThat(functions.get("shared-fn").orElseThrow().value().script()).doesNotContain("shadow");
     }
 
@@ -175,13 +177,9 @@ class ServicesResourceTest {
         Api.create("auth-private", "auth-private-bucket");
 
         asUser().when().get("/system/services/auth-private/auth").then().statusCode(200);
-        asOther().when().get("/system/services/auth-private/auth").then().statusCode(404);
+        Api.asOther().when().get("/system/services/auth-private/auth").then().statusCode(404);
         asUser().when().get("/system/services/no-such-function/auth").then().statusCode(404);
         given().when().get("/system/services/auth-private/auth").then().statusCode(401);
-    }
-
-    private static io.restassured.specification.RequestSpecification asOther() {
-        return given().auth().preemptive().basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD);
     }
 
     @Test

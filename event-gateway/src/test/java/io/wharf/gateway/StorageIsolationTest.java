@@ -19,7 +19,6 @@ import io.nats.client.Connection;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.contracts.storage.StorageCredentials;
 import io.wharf.jetstream.CredentialStore;
@@ -42,8 +41,8 @@ class StorageIsolationTest {
     @Test
     void shouldGiveEachUserKeysThatReachOnlyTheirOwnBuckets() throws Exception {
         Api.create("iso-owned", "iso-alice");
-        MinioClient alice = clientOf(asUser());
-        MinioClient other = clientOf(asOther());
+        MinioClient alice = Api.minioOf(asUser());
+        MinioClient other = Api.minioOf(Api.asOther());
 
         Buckets.put(alice, "iso-alice", "in/mine.txt", "alice's data\n");
         assertThat(Buckets.list(alice, "iso-alice", "in/")).containsExactly("in/mine.txt");
@@ -60,7 +59,8 @@ class StorageIsolationTest {
 
         assertThat(config.getString("minio_provider.access_key")).isNotEqualTo(MinioServer.ACCESS_KEY);
         assertThat(config.getString("minio_provider.secret_key")).isNotEqualTo(MinioServer.SECRET_KEY);
-        assertThat(asOther().when()
+        assertThat(Api.asOther()
+                .when()
                 .get("/system/config")
                 .then()
                 .statusCode(200)
@@ -74,7 +74,8 @@ class StorageIsolationTest {
     void shouldRefuseAFunctionOnAnotherUsersBucket() {
         Api.create("iso-first", "iso-taken");
 
-        asOther().contentType("text/plain")
+        Api.asOther()
+                .contentType("text/plain")
                 .body(Api.function("iso-intruder", "iso-taken"))
                 .when()
                 .post("/system/services")
@@ -120,7 +121,7 @@ class StorageIsolationTest {
     @Test
     void shouldLetUsersAFunctionIsSharedWithUploadToItsInputsUntilItIsNoLongerShared() throws Exception {
         Api.create("iso-shared", "iso-shared");
-        MinioClient other = clientOf(asOther());
+        MinioClient other = Api.minioOf(Api.asOther());
         assertDenied(() -> Buckets.put(other, "iso-shared", "in/from-other.txt", "x"));
 
         asUser().contentType("text/plain")
@@ -175,19 +176,6 @@ class StorageIsolationTest {
                         g.sealingContext());
         assertThat(g.accessKey()).isNotEqualTo(MinioServer.ACCESS_KEY);
         return MinioClient.builder().endpoint(minioEndpoint()).credentials(g.accessKey(), secret).build();
-    }
-
-    private static MinioClient clientOf(RequestSpecification user) {
-        JsonPath config = user.when().get("/system/config").then().statusCode(200).extract().jsonPath();
-        return MinioClient.builder()
-                .endpoint(config.getString("minio_provider.endpoint"))
-                .credentials(config.getString("minio_provider.access_key"),
-                        config.getString("minio_provider.secret_key"))
-                .build();
-    }
-
-    private static RequestSpecification asOther() {
-        return given().auth().preemptive().basic(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD);
     }
 
     private static MinioClient minio() {

@@ -1,14 +1,9 @@
 package io.wharf.jetstream;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Optional;
 
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.ObjectStore;
-import io.nats.client.api.ObjectInfo;
 import io.wharf.contracts.Names;
 
 /**
@@ -18,38 +13,17 @@ import io.wharf.contracts.Names;
  */
 public final class ResponseStore {
 
-    private final ObjectStore store;
+    private final StoredObjects responses;
 
     public ResponseStore(Connection connection) {
-        try {
-            this.store = connection.objectStore(Names.RESPONSES_BUCKET);
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + Names.RESPONSES_BUCKET, e);
-        }
+        this.responses = new StoredObjects(connection, Names.RESPONSES_BUCKET, "response");
     }
 
     public void put(String executionId, byte[] response) {
-        try {
-            store.put(executionId, new ByteArrayInputStream(response));
-        } catch (IOException | JetStreamApiException | java.security.NoSuchAlgorithmException e) {
-            throw new StoreException("cannot store the response of " + executionId, e);
-        }
+        responses.put(executionId, new ByteArrayInputStream(response));
     }
 
     public Optional<byte[]> get(String executionId) {
-        try {
-            ObjectInfo info = store.getInfo(executionId);
-            if (info == null || info.isDeleted()) {
-                return Optional.empty();
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            store.get(executionId, out);
-            return Optional.of(out.toByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted reading the response of " + executionId, e);
-        } catch (Exception e) {
-            throw new StoreException("cannot read the response of " + executionId, e);
-        }
+        return responses.get(executionId);
     }
 }

@@ -71,19 +71,14 @@ public class InputSweep {
     });
 
     public InputSweep(FunctionStore functions, ExecutionStore executions, SweepMemory memory,
-            EnvelopeFactory envelopes, Publisher publisher, GatewayConfig config) {
+            EnvelopeFactory envelopes, Publisher publisher, GatewayConfig config, MinioClient minio) {
         this.functions = functions;
         this.executions = executions;
         this.memory = memory;
         this.envelopes = envelopes;
         this.publisher = publisher;
         this.config = config.gateway();
-        GatewayConfig.Storage s = config.storage();
-        this.minio = MinioClient.builder()
-                .endpoint(s.endpoint())
-                .credentials(s.accessKey(), s.secretKey())
-                .region(s.region())
-                .build();
+        this.minio = minio;
     }
 
     void start(@Observes StartupEvent event) {

@@ -50,13 +50,9 @@ public class BucketContents {
     private final Lister lister;
     private final String region;
 
-    public BucketContents(GatewayConfig config) {
+    public BucketContents(GatewayConfig config, MinioClient client) {
         GatewayConfig.Storage s = config.storage();
-        this.client = MinioClient.builder()
-                .endpoint(s.endpoint())
-                .credentials(s.accessKey(), s.secretKey())
-                .region(s.region())
-                .build();
+        this.client = client;
         this.lister = new Lister(MinioAsyncClient.builder()
                 .endpoint(s.endpoint())
                 .credentials(s.accessKey(), s.secretKey())

@@ -45,12 +45,8 @@ public class StorageSetup {
     /** The notification targets every watched folder's rule names: the durable one, then the fast one, if any. */
     private final List<String> arns;
 
-    public StorageSetup(GatewayConfig config) {
-        this.client = MinioClient.builder()
-                .endpoint(config.storage().endpoint())
-                .credentials(config.storage().accessKey(), config.storage().secretKey())
-                .region(config.storage().region())
-                .build();
+    public StorageSetup(GatewayConfig config, MinioClient client) {
+        this.client = client;
         this.arns = Stream.concat(Stream.of(config.storage().notificationArn()),
                 config.storage().fastNotificationArn().stream()).distinct().toList();
     }
