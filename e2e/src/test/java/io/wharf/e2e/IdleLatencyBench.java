@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
-import io.wharf.testing.Binaries;
 import io.wharf.testing.Buckets;
 import io.wharf.testing.Platform;
 
@@ -34,7 +32,7 @@ import io.wharf.testing.Platform;
  */
 class IdleLatencyBench {
 
-    private static final String IMAGE = "localhost/wharf-busybox:1";
+    private static final String IMAGE = BenchReport.IMAGE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -84,43 +82,28 @@ class IdleLatencyBench {
             for (int i = 0; i < rounds; i++) {
                 floor.add(barePodmanRun());
             }
-            String report = """
-                    Wharf idle latency, %s, %d round(s) each, container executor, %d core(s)
-                                                       p50       p99
-                      upload -> output stored     %6d ms  %6d ms
-                      POST /job -> succeeded      %6d ms  %6d ms
-                      floor: bare podman run      %6d ms  %6d ms
-                      ratio upload / floor        %6.1fx
-                      ratio /job / floor          %6.1fx
-                    """.formatted(java.time.Instant.now(), rounds, Runtime.getRuntime().availableProcessors(),
-                    percentile(uploads, 50), percentile(uploads, 99), percentile(jobs, 50), percentile(jobs, 99),
-                    percentile(floor, 50), percentile(floor, 99),
-                    (double) percentile(uploads, 50) / percentile(floor, 50),
-                    (double) percentile(jobs, 50) / percentile(floor, 50));
-            System.out.print(report);
-            Path results = Binaries.repositoryRoot().resolve("bench/results");
-            Files.createDirectories(results);
-            Files.writeString(results.resolve("idle-latency.txt"), report);
+            new BenchReport("Wharf idle latency, %s, %d round(s) each, container executor, %d core(s)".formatted(
+                    java.time.Instant.now(), rounds, Runtime.getRuntime().availableProcessors()))
+                    .section("3. idle end to end, one at a time, container executor (floor: bare podman run)")
+                    .millis("upload -> output stored, p50", BenchReport.percentile(uploads, 50),
+                            BenchReport.percentile(floor, 50))
+                    .millis("upload -> output stored, p99", BenchReport.percentile(uploads, 99),
+                            BenchReport.percentile(floor, 99))
+                    .millis("POST /job -> succeeded, p50", BenchReport.percentile(jobs, 50),
+                            BenchReport.percentile(floor, 50))
+                    .millis("POST /job -> succeeded, p99", BenchReport.percentile(jobs, 99),
+                            BenchReport.percentile(floor, 99))
+                    .write("idle-latency");
         }
     }
 
     /** The floor: the same script in the same image with the container executor's flags, timed from the outside. */
     private long barePodmanRun() throws Exception {
         Path sandbox = Files.createTempDirectory(dir, "floor");
-        Files.setPosixFilePermissions(sandbox, PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.writeString(sandbox.resolve("input.txt"), "floor\n");
-        List<String> command = List.of("podman", "run", "--rm", "--user", "65534:65534", "--network", "none",
-                "--cpus", "1", "--memory", (32 << 20) + "b", "--memory-swap", (32 << 20) + "b", "--pids-limit", "512",
-                "--cap-drop", "all", "--security-opt", "no-new-privileges", "--read-only",
-                "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777,size=67108864", "--volume", sandbox + ":/wharf",
-                "--workdir", "/wharf", "--entrypoint", "/bin/sh", IMAGE, "-c", "wc -c < input.txt > input.txt.size");
+        List<String> command = BenchReport.podmanRun(sandbox, "wc -c < input.txt > input.txt.size");
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("floor.log").toFile())
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("bare podman run failed: " + Files.readString(dir.resolve("floor.log")));
-        }
+        BenchReport.run(command);
         return (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -137,10 +120,5 @@ class IdleLatencyBench {
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> Buckets.list(minio, "idle", key).contains(key));
-    }
-
-    private static long percentile(List<Long> values, int p) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 }

@@ -93,8 +93,9 @@ class ThroughputBench {
                     """.formatted(Instant.now(), executor, concurrency, Runtime.getRuntime().availableProcessors(),
                     files, Duration.between(start, uploadsDone).toMillis(), Duration.between(start, end).toMillis(),
                     files * 1000.0 / Duration.between(start, end).toMillis(),
-                    percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
-                    percentile(latencies, 100),
+                    BenchReport.percentile(latencies, 50), BenchReport.percentile(latencies, 90),
+                    BenchReport.percentile(latencies, 99),
+                    BenchReport.percentile(latencies, 100),
                     platform.gateway().startup().toMillis(), platform.gateway().residentKib() / 1024,
                     platform.dispatcher().startup().toMillis(), platform.dispatcher().residentKib() / 1024);
             System.out.print(report);
@@ -102,13 +103,5 @@ class ThroughputBench {
             Files.createDirectories(results);
             Files.writeString(results.resolve("throughput-" + executor + ".txt"), report);
         }
-    }
-
-    private static long percentile(List<Long> values, int p) {
-        List<Long> sorted = values.stream().sorted().toList();
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 }

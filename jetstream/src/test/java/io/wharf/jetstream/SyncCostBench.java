@@ -61,6 +61,18 @@ class SyncCostBench {
         Path results = Binaries.repositoryRoot().resolve("bench/results");
         Files.createDirectories(results);
         Files.writeString(results.resolve("sync-cost.txt"), report, StandardCharsets.UTF_8);
+        // the same as rows of figure|Wharf|floor|ratio, for bench/run-all's table (e2e's BenchReport writes these)
+        String rows = String.join("\n",
+                "1b. what sync_interval: always costs: raw jnats, " + payload.length + "-byte envelopes "
+                        + "(floor: nats-server's default sync, every 2 minutes)",
+                String.format("one at a time, ack latency p50|%.2f ms|%.2f ms|%.2fx", always.p50, lazy.p50,
+                        always.p50 / lazy.p50),
+                String.format("one at a time, ack latency p99|%.2f ms|%.2f ms|%.2fx", always.p99, lazy.p99,
+                        always.p99 / lazy.p99),
+                String.format("%d in flight, publishes/s|%.0f|%.0f|%.2fx", WINDOW, always.concurrentRate,
+                        lazy.concurrentRate, always.concurrentRate / lazy.concurrentRate))
+                + "\n";
+        Files.writeString(results.resolve("sync-cost.rows"), rows, StandardCharsets.UTF_8);
     }
 
     private static Figures measure(NatsServer server, byte[] payload) throws Exception {
