@@ -236,6 +236,23 @@ public interface DispatcherConfig {
         default long tmpBytes() {
             return tmpSize().asLongValue();
         }
+
+        /** Warm workers: running containers a function may reuse for many executions ({@code docs/warm-workers.md}). */
+        Warm warm();
+    }
+
+    interface Warm {
+
+        /** How long a warm worker may stay idle before it stops. */
+        @WithDefault("5M")
+        Duration idleTimeout();
+
+        /**
+         * How many warm workers may run at once, idle or busy, each a container with its function's limits. When all
+         * are busy, an execution runs in a container of its own.
+         */
+        @WithDefault("8")
+        int maxWorkers();
     }
 
     interface Process {

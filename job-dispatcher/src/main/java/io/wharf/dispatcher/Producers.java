@@ -17,6 +17,8 @@ import io.wharf.dispatcher.execution.StorageAccess;
 import io.wharf.dispatcher.executor.ContainerExecutor;
 import io.wharf.dispatcher.executor.ProcessExecutor;
 import io.wharf.dispatcher.executor.ScriptExecutor;
+import io.wharf.dispatcher.executor.WarmExecutor;
+import io.wharf.dispatcher.executor.WarmPool;
 import io.wharf.dispatcher.kubernetes.KubernetesRuntime;
 import io.wharf.dispatcher.runtime.ExecutionRuntime;
 import io.wharf.jetstream.NatsConfig;
@@ -60,9 +62,17 @@ public class Producers {
         if (config.dispatcher().executor() == DispatcherConfig.ExecutorKind.process) {
             return new ProcessExecutor(ScriptUser.whenRoot(config.dispatcher().process().user()), identity.workDir());
         }
-        ContainerExecutor executor = new ContainerExecutor(config.dispatcher().container());
+        DispatcherConfig.Container container = config.dispatcher().container();
+        ContainerExecutor executor = new ContainerExecutor(container);
         executor.verify(identity.workDir());
-        return executor;
+        return new WarmExecutor(executor, new WarmPool(executor, identity.workDir().resolve(".warm"),
+                container.warm().idleTimeout(), container.warm().maxWorkers()));
+    }
+
+    void close(@Disposes ScriptExecutor executor) {
+        if (executor instanceof WarmExecutor warm) {
+            warm.close();
+        }
     }
 
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 
 import org.jboss.logging.Logger;
 
@@ -18,7 +19,7 @@ import io.wharf.contracts.LogLines;
  * Copies a process's output into its log, each line stamped with when it was read ({@link LogLines}), on a thread of
  * its own. Bytes pass as they are (a line may be as long, and as binary, as the script likes).
  */
-final class LogPump {
+public final class LogPump {
 
     private static final Logger LOG = Logger.getLogger(LogPump.class);
     private static final int BUFFER = 8192;
@@ -30,14 +31,27 @@ final class LogPump {
     }
 
     static LogPump start(InputStream output, Path log) {
-        Thread thread = new Thread(() -> copy(output, log), "log-pump");
+        return startOpening(() -> output, log);
+    }
+
+    /**
+     * Opens the output on the pump's own thread, then copies it: for a named pipe, whose opening waits for its writer.
+     */
+    public static LogPump startOpening(Callable<InputStream> opener, Path log) {
+        Thread thread = new Thread(() -> {
+            try {
+                copy(opener.call(), log);
+            } catch (Exception e) {
+                LOG.debugf("log pump into %s could not open its output: %s", log, e.getMessage());
+            }
+        }, "log-pump");
         thread.setDaemon(true);
         thread.start();
         return new LogPump(thread);
     }
 
     /** Waits for the output to end (the process and whatever inherited its output are gone), at most {@code atMost}. */
-    void finish(Duration atMost) throws InterruptedException {
+    public void finish(Duration atMost) throws InterruptedException {
         thread.join(atMost.toMillis());
         if (thread.isAlive()) {
             LOG.warnf("the output of a finished process is still open after %s; its log stops here", atMost);

@@ -43,6 +43,15 @@ public final class ScriptLauncher {
     }
 
     /**
+     * {@link #command} as one line of shell, for a shell that starts it (a warm worker's agent). The launcher holds no
+     * single quote, and the paths are the platform's own.
+     */
+    public static String commandLine(Workspace.ScriptPaths paths) {
+        return "/bin/sh -c '" + LAUNCHER + "' " + paths.environmentFile() + " " + paths.scriptFile() + " "
+                + paths.startedFile();
+    }
+
+    /**
      * Writes the variables as shell assignments, each value single-quoted (a quote inside is closed, escaped and
      * reopened), so that no value is ever interpreted by the shell that reads them.
      *

@@ -99,7 +99,12 @@ public record Workspace(Path root) {
 
     /** Bytes held by the sandbox's regular files (symbolic links not followed). */
     public long size() {
-        try (Stream<Path> all = Files.walk(sandbox())) {
+        return sizeOf(sandbox());
+    }
+
+    /** Bytes held by the regular files under {@code dir} (symbolic links not followed). */
+    public static long sizeOf(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
             return all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
                 try {
                     return Files.size(p);
@@ -181,7 +186,8 @@ public record Workspace(Path root) {
         deleteTree(root);
     }
 
-    private static void deleteTree(Path top) throws IOException {
+    /** Removes a file or a folder and everything in it; symbolic links are removed, never followed. */
+    public static void deleteTree(Path top) throws IOException {
         if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

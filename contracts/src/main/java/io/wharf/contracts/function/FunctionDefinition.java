@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.BinaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -66,6 +67,9 @@ public record FunctionDefinition(
         @JsonProperty("revision") Integer revision,
         @JsonProperty("enable_gpu") Boolean enableGpu,
         @JsonProperty("volumes") List<VolumeMount> volumes) {
+
+    /** The label by which a function opts in to warm workers; its value is {@code "true"} or {@code "false"}. */
+    public static final String WARM_LABEL = "wharf.io/warm";
 
     public static final String REDACTED = "********";
 
@@ -178,6 +182,15 @@ public record FunctionDefinition(
 
     public boolean isOwnedBy(String user) {
         return owner != null && owner.equals(user);
+    }
+
+    /**
+     * Whether the function asked for warm workers ({@value #WARM_LABEL}{@code : "true"}): its executions reuse a
+     * running container of the function instead of starting one each ({@code docs/warm-workers.md}).
+     */
+    @JsonIgnore
+    public boolean warm() {
+        return "true".equals(labels.get(WARM_LABEL));
     }
 
     /** Whether the user may see and run this function (only its owner may change it). */

@@ -185,6 +185,10 @@ public final class FunctionValidator {
         if (labels.size() > MAX_ENTRIES) {
             v.add(new Violation(field, "must hold at most " + MAX_ENTRIES + " labels"));
         }
+        String warm = labels.get(FunctionDefinition.WARM_LABEL);
+        if (warm != null && !warm.equals("true") && !warm.equals("false")) {
+            v.add(new Violation(field + "." + FunctionDefinition.WARM_LABEL, "must be \"true\" or \"false\""));
+        }
         labels.forEach((k, value) -> {
             if (k.length() > MAX_NAME_CHARS || hasControl(k) || (value != null
                     && (value.length() > MAX_NAME_CHARS || hasControl(value)))) {

@@ -1,7 +1,8 @@
 package io.wharf.dispatcher.execution;
 
 import java.io.IOException;
-import java.util.function.Supplier;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,9 +51,9 @@ public class RunPreparer {
     }
 
     /** What the script adds to its workspace beyond what it was given, watched while it runs. */
-    private static Supplier<String> workspaceLimit(Workspace ws, long maxBytes) {
+    private static Function<Path, String> workspaceLimit(Workspace ws, long maxBytes) {
         long given = ws.size();
-        return () -> ws.size() - given > maxBytes
+        return sandbox -> Workspace.sizeOf(sandbox) - given > maxBytes
                 ? "wrote more than " + maxBytes + " bytes into its workspace"
                 : null;
     }

@@ -2,6 +2,7 @@ package io.wharf.dispatcher.executor;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import io.wharf.contracts.LogLines;
 import io.wharf.contracts.function.ImageReferences;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.supervisor.ProcessRunner;
@@ -99,15 +101,30 @@ public final class ContainerExecutor implements ScriptExecutor {
         Path dir = request.workspace().root();
         return ProcessRunner.run(command, engineEnvironment, dir, request.timeout(), request.workspace().logFile(),
                 pid -> {
-                }, () -> kill(name, dir), request.limits());
+                }, () -> kill(name, dir), () -> request.limits().apply(request.workspace().sandbox()));
     }
 
     /** Everything before the image: fixed, or derived from validated names and numbers. */
     List<String> options(ExecutionRequest request, String name) {
+        List<String> options = new ArrayList<>(List.of(config.engine(), "run", "--rm", "--name", name));
+        options.addAll(isolation(request));
+        // @formatter:off
+        options.addAll(List.of(
+                "--label", "wharf.io/execution=" + request.executionId(),
+                "--volume", request.workspace().sandbox() + ":" + Workspace.CONTAINER_ROOT,
+                "--workdir", Workspace.CONTAINER_ROOT,
+                "--entrypoint", "/bin/sh"));
+        // @formatter:on
+        return options;
+    }
+
+    /**
+     * The sandbox every container of a script gets, whether it runs one execution or many ({@link WarmWorker}): the
+     * user, the network, the limits, no capabilities, a read-only root and a small {@code /tmp}.
+     */
+    List<String> isolation(ExecutionRequest request) {
         // @formatter:off
         List<String> options = new ArrayList<>(List.of(
-                config.engine(), "run", "--rm",
-                "--name", name,
                 "--user", config.user(),
                 "--network", config.network(),
                 "--cpus", cpus(request.cpuMillis()),
@@ -122,13 +139,56 @@ public final class ContainerExecutor implements ScriptExecutor {
         }
         options.addAll(List.of(
                 "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777,size=" + config.tmpBytes(),
-                "--label", "wharf.io/function=" + request.function().name(),
-                "--label", "wharf.io/execution=" + request.executionId(),
-                "--volume", request.workspace().sandbox() + ":" + Workspace.CONTAINER_ROOT,
-                "--workdir", Workspace.CONTAINER_ROOT,
-                "--entrypoint", "/bin/sh"));
+                "--label", "wharf.io/function=" + request.function().name()));
         // @formatter:on
         return options;
+    }
+
+    /** The engine's command, started with the engine's own environment only (for a worker that outlives a run). */
+    ProcessBuilder engineProcess(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(config.engine()));
+        command.addAll(arguments);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().putAll(engineEnvironment);
+        return pb;
+    }
+
+    /** Runs a short command of the engine (listing, removing containers) and returns its output. */
+    String engineCommand(List<String> arguments) throws IOException, InterruptedException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path log = Files.createTempFile(tmp, "wharf-engine-", ".log");
+        try {
+            List<String> command = new ArrayList<>(List.of(config.engine()));
+            command.addAll(arguments);
+            RunResult result = ProcessRunner.run(command, engineEnvironment, tmp, ENGINE_COMMAND_TIMEOUT, log, () -> {
+            });
+            String output = new String(LogLines.withoutTimes(Files.readAllBytes(log)), StandardCharsets.UTF_8);
+            if (!result.succeeded()) {
+                throw new IOException(config.engine() + " " + arguments.get(0) + " failed (exit " + result.exitCode()
+                        + "): " + output.strip());
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** Removes a container at once, whatever it is doing; one that is not there is no error. */
+    void remove(String name) {
+        try {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            List<String> remove = isPodman()
+                    ? List.of(config.engine(), "rm", "--force", "--time", "0", name)
+                    : List.of(config.engine(), "rm", "--force", name);
+            ProcessRunner.run(remove, engineEnvironment, tmp, ENGINE_COMMAND_TIMEOUT,
+                    tmp.resolve("wharf-engine-cleanup.log"), () -> {
+                    });
+        } catch (IOException e) {
+            LOG.warnf("cannot remove the container %s: %s", name, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -143,20 +203,8 @@ public final class ContainerExecutor implements ScriptExecutor {
 
     @Override
     public void cleanUp(String executionId) {
-        try {
-            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-            // at once: a script's /bin/sh is PID 1 and ignores SIGTERM, podman would wait 10 s before its SIGKILL
-            List<String> remove = isPodman()
-                    ? List.of(config.engine(), "rm", "--force", "--time", "0", containerName(executionId))
-                    : List.of(config.engine(), "rm", "--force", containerName(executionId));
-            ProcessRunner.run(remove,
-                    engineEnvironment, tmp, ENGINE_COMMAND_TIMEOUT, tmp.resolve("wharf-engine-cleanup.log"), () -> {
-                    });
-        } catch (IOException e) {
-            LOG.warnf("executionId=%s cannot remove a leftover container: %s", executionId, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // at once: a script's /bin/sh is PID 1 and ignores SIGTERM, podman would wait 10 s before its SIGKILL
+        remove(containerName(executionId));
     }
 
     @Override

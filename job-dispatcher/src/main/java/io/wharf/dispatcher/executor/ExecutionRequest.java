@@ -1,7 +1,8 @@
 package io.wharf.dispatcher.executor;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.wharf.contracts.envelope.Envelope;
 import io.wharf.contracts.function.FunctionDefinition;
@@ -18,7 +19,8 @@ import io.wharf.supervisor.Workspace;
  * @param timeout killed after this
  * @param cpuMillis CPU limit in millicores
  * @param memoryBytes memory limit in bytes
- * @param limits asked while the script runs; names the limit it exceeded (the workspace's size), or is null
+ * @param limits asked while the script runs, with the folder that holds the sandbox's files then (the workspace's
+ *        sandbox, or a warm worker's): names the limit the run exceeded (the workspace's size), or is null
  */
 public record ExecutionRequest(
         String executionId,
@@ -28,5 +30,5 @@ public record ExecutionRequest(
         Duration timeout,
         long cpuMillis,
         long memoryBytes,
-        Supplier<String> limits) {
+        Function<Path, String> limits) {
 }

@@ -90,7 +90,7 @@ public final class ProcessExecutor implements ScriptExecutor {
         try {
             return ProcessRunner.run(command, env, ws.sandbox(), request.timeout(), ws.logFile(),
                     pid -> writePid(pidFile, pid), () -> {
-                    }, request.limits());
+                    }, () -> request.limits().apply(request.workspace().sandbox()));
         } finally {
             Files.deleteIfExists(pidFile);
         }

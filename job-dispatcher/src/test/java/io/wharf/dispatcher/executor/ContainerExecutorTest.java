@@ -53,7 +53,7 @@ class ContainerExecutorTest {
         assertThat(result.succeeded()).isFalse();
     }
 
-    private static DispatcherConfig.Container config() {
+    static DispatcherConfig.Container config() {
         return new DispatcherConfig.Container() {
 
             @Override
@@ -79,6 +79,11 @@ class ContainerExecutorTest {
             @Override
             public MemorySize tmpSize() {
                 return new MemorySize(java.math.BigInteger.valueOf(16L << 20));
+            }
+
+            @Override
+            public DispatcherConfig.Warm warm() {
+                throw new UnsupportedOperationException("the tests make their warm pools themselves");
             }
         };
     }

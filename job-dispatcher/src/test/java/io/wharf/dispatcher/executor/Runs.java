@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -23,6 +24,12 @@ final class Runs {
 
     static ExecutionRequest prepare(ScriptExecutor executor, Path base, String script, Duration timeout,
             Supplier<String> limits) throws IOException {
+        return prepare(executor, base, script, timeout, limits, Map.of());
+    }
+
+    /** @param variables the script's variables beside the input's and the output folder's */
+    static ExecutionRequest prepare(ScriptExecutor executor, Path base, String script, Duration timeout,
+            Supplier<String> limits, Map<String, String> variables) throws IOException {
         String id = "exec-" + Long.toHexString(System.nanoTime());
         FunctionDefinition fn = FdlReader.readOne("{name: exec, image: localhost/wharf-busybox:1, script: x}");
         Envelope envelope = Envelope.of("a".repeat(64), "test://", Envelope.TYPE_INVOCATION, null, Instant.now(),
@@ -30,11 +37,12 @@ final class Runs {
         Workspace ws = Workspace.create(base, id);
         Files.writeString(ws.scriptFile(), script);
         Files.writeString(ws.inputDir().resolve("input"), "");
-        Map<String, String> env = Map.of("TMP_OUTPUT_DIR", executor.paths(ws).outputDir(), "INPUT_FILE_PATH",
-                executor.paths(ws).inputFile("input"));
+        Map<String, String> env = new HashMap<>(variables);
+        env.put("TMP_OUTPUT_DIR", executor.paths(ws).outputDir());
+        env.put("INPUT_FILE_PATH", executor.paths(ws).inputFile("input"));
         ScriptLauncher.writeEnvironment(ws.environmentFile(), env);
         ws.handTo(executor.scriptUser());
-        return new ExecutionRequest(id, fn, envelope, ws, timeout, 1000, 128L << 20, limits);
+        return new ExecutionRequest(id, fn, envelope, ws, timeout, 1000, 128L << 20, sandbox -> limits.get());
     }
 
     static String log(ExecutionRequest request) throws IOException {

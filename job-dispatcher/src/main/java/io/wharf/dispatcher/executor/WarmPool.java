@@ -1,0 +1,194 @@
+package io.wharf.dispatcher.executor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.wharf.contracts.Hashes;
+import io.wharf.supervisor.RunResult;
+import io.wharf.supervisor.Workspace;
+
+/**
+ * The warm workers of this dispatcher: at most {@code maxWorkers} containers, each serving one {@link WorkerKey} and
+ * one execution at a time. An idle worker of the right key is reused (the most recently used first, so that the
+ * others idle out); a new one is started while there is room, or in place of the least recently used idle one. Idle
+ * workers stop after {@code idleTimeout}. Containers a crashed dispatcher left behind are removed at start.
+ */
+public final class WarmPool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WarmPool.class);
+    /** The label of every warm worker's container; its value names the pool (its folder). */
+    static final String LABEL = "wharf.io/warm-pool";
+
+    private final ContainerExecutor containers;
+    private final Path base;
+    private final String pool;
+    private final Duration idleTimeout;
+    private final int maxWorkers;
+    private final Map<WorkerKey, Deque<WarmWorker>> idle = new HashMap<>();
+    private final ScheduledExecutorService reaper;
+    private int workers;
+    private boolean closed;
+
+    /**
+     * @param base the pool's own folder: emptied at start, one folder per worker in it
+     */
+    public WarmPool(ContainerExecutor containers, Path base, Duration idleTimeout, int maxWorkers)
+            throws IOException, InterruptedException {
+        this.containers = containers;
+        this.base = base;
+        this.pool = Hashes.sha256Hex(base.toAbsolutePath().toString()).substring(0, 16);
+        this.idleTimeout = idleTimeout;
+        this.maxWorkers = maxWorkers;
+        removeLeftovers();
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warm-pool-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 10_000));
+        reaper.scheduleWithFixedDelay(this::stopIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Carries out the execution on a warm worker; null when every worker is busy and none may be added. */
+    RunResult run(ExecutionRequest request) throws IOException, InterruptedException {
+        WarmWorker worker = acquire(request);
+        if (worker == null) {
+            return null;
+        }
+        boolean reusable = false;
+        try {
+            RunResult result = worker.run(request);
+            reusable = worker.usable();
+            return result;
+        } finally {
+            release(worker, reusable);
+        }
+    }
+
+    /** How many workers run (idle or busy). */
+    public synchronized int size() {
+        return workers;
+    }
+
+    private WarmWorker acquire(ExecutionRequest request) throws IOException {
+        WorkerKey key = WorkerKey.of(request);
+        WarmWorker evicted = null;
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            Deque<WarmWorker> ready = idle.get(key);
+            if (ready != null && !ready.isEmpty()) {
+                return ready.pop();
+            }
+            if (workers >= maxWorkers) {
+                evicted = leastRecentlyUsedIdle();
+                if (evicted == null) {
+                    return null;
+                }
+            } else {
+                workers++;
+            }
+        }
+        if (evicted != null) {
+            evicted.stop();
+        }
+        try {
+            return WarmWorker.start(containers, request, Files.createTempDirectory(base, "worker-"), pool);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                workers--;
+            }
+            throw e;
+        }
+    }
+
+    private void release(WarmWorker worker, boolean reusable) {
+        synchronized (this) {
+            if (reusable && !closed) {
+                idle.computeIfAbsent(worker.key(), k -> new ArrayDeque<>()).push(worker);
+                return;
+            }
+            workers--;
+        }
+        worker.stop();
+    }
+
+    /** Takes the least recently used idle worker out of the pool (its slot goes to the caller); null when none. */
+    private WarmWorker leastRecentlyUsedIdle() {
+        return idle.values()
+                .stream()
+                .flatMap(Deque::stream)
+                .min(Comparator.comparingLong(WarmWorker::lastUsed))
+                .map(w -> {
+                    idle.get(w.key()).remove(w);
+                    return w;
+                })
+                .orElse(null);
+    }
+
+    /** Stops the workers idle for longer than the idle timeout. */
+    void stopIdle() {
+        List<WarmWorker> expired = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (Deque<WarmWorker> ready : idle.values()) {
+                ready.removeIf(w -> {
+                    boolean old = now - w.lastUsed() >= idleTimeout.toNanos();
+                    if (old) {
+                        expired.add(w);
+                    }
+                    return old;
+                });
+            }
+            idle.values().removeIf(Deque::isEmpty);
+            workers -= expired.size();
+        }
+        for (WarmWorker w : expired) {
+            LOG.debugf("warm worker %s idle for %s: stopping it", w.name(), idleTimeout);
+            w.stop();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<WarmWorker> all = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            idle.values().forEach(all::addAll);
+            idle.clear();
+            workers -= all.size();
+        }
+        reaper.shutdownNow();
+        all.forEach(WarmWorker::stop);
+    }
+
+    private void removeLeftovers() throws IOException, InterruptedException {
+        String ids = containers
+                .engineCommand(List.of("ps", "--all", "--quiet", "--filter", "label=" + LABEL + "=" + pool));
+        for (String id : ids.strip().split("\\s+")) {
+            if (!id.isBlank()) {
+                LOG.infof("removing warm worker container %s left by an earlier run", id);
+                containers.remove(id);
+            }
+        }
+        if (Files.exists(base)) {
+            Workspace.deleteTree(base);
+        }
+        Files.createDirectories(base);
+    }
+}
