@@ -240,7 +240,9 @@ public final class Platform implements AutoCloseable {
         Map<String, String> env = System.getenv().containsKey("CONTAINERS_CONF")
                 ? Map.of()
                 : Map.of("CONTAINERS_CONF", Binaries.repositoryRoot().resolve("etc/containers.conf").toString());
-        return new ServerProcess(name, List.of(java, "-Dquarkus.config.locations=file:" + config, "-jar",
+        // the JVM options ./wharf up and the Kubernetes Deployments use (docs/adr/0013-native-image-and-jvm-tuning.md)
+        String jvmOptions = "@" + Binaries.repositoryRoot().resolve("etc/jvm.options");
+        return new ServerProcess(name, List.of(java, jvmOptions, "-Dquarkus.config.locations=file:" + config, "-jar",
                 jar.toString()), env, port, dir.resolve(name + ".log")).start(Duration.ofSeconds(90));
     }
 }
