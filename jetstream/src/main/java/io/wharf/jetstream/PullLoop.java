@@ -2,7 +2,7 @@ package io.wharf.jetstream;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,10 +40,12 @@ public final class PullLoop {
     private final AtomicInteger fetchFailures = new AtomicInteger();
     private volatile boolean running = true;
     private final Thread thread;
+    private final Duration fetchWait;
 
     private PullLoop(String name, JetStreamSubscription subscription, int slots, Executor handlers,
-            Consumer<Message> handler) {
+            Consumer<Message> handler, Duration fetchWait) {
         this.name = name;
+        this.fetchWait = fetchWait;
         this.subscription = subscription;
         this.slots = new Semaphore(slots);
         this.slotCount = slots;
@@ -62,12 +64,18 @@ public final class PullLoop {
      */
     public static PullLoop start(Connection connection, String stream, ConsumerConfiguration consumer, int slots,
             Executor handlers, Consumer<Message> handler) {
+        return start(connection, stream, consumer, slots, handlers, handler, FETCH_WAIT);
+    }
+
+    /** @param fetchWait how long one pull request waits for messages before the next is made */
+    static PullLoop start(Connection connection, String stream, ConsumerConfiguration consumer, int slots,
+            Executor handlers, Consumer<Message> handler, Duration fetchWait) {
         try {
             connection.jetStreamManagement().addOrUpdateConsumer(stream, consumer);
             JetStreamSubscription subscription = connection.jetStream()
                     .subscribe(null, PullSubscribeOptions.bind(stream, consumer.getDurable()));
             PullLoop loop = new PullLoop("wharf-pull-" + consumer.getDurable(), subscription, slots, handlers,
-                    handler);
+                    handler, fetchWait);
             loop.thread.start();
             return loop;
         } catch (IOException | JetStreamApiException e) {
@@ -79,7 +87,7 @@ public final class PullLoop {
     public void stop() throws InterruptedException {
         running = false;
         thread.interrupt();
-        thread.join(FETCH_WAIT.multipliedBy(3).toMillis());
+        thread.join(fetchWait.multipliedBy(3).toMillis());
     }
 
     /** Slots free for another message. */
@@ -107,12 +115,18 @@ public final class PullLoop {
                 Thread.currentThread().interrupt();
                 return;
             }
-            List<Message> messages;
+            int received = 0;
             try {
-                messages = subscription.fetch(taken, FETCH_WAIT);
+                // each message is handed over as it arrives: waiting for the batch to fill would hold the first
+                // of them back until the pull expires
+                Iterator<Message> messages = subscription.iterate(taken, fetchWait);
+                while (messages.hasNext()) {
+                    received++;
+                    dispatch(messages.next());
+                }
                 fetchFailures.set(0);
             } catch (RuntimeException e) {
-                slots.release(taken);
+                slots.release(taken - received);
                 if (running) {
                     fetchFailures.incrementAndGet();
                     LOG.warnf("%s: fetch failed, retrying: %s", name, e.getMessage());
@@ -120,8 +134,7 @@ public final class PullLoop {
                 }
                 continue;
             }
-            slots.release(taken - messages.size());
-            messages.forEach(this::dispatch);
+            slots.release(taken - received);
         }
     }
 

@@ -1,0 +1,158 @@
+package io.wharf.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.wharf.testing.Platform;
+
+/**
+ * A benchmark, not a test (Surefire does not pick up {@code *Bench}): run it with {@code bench/warm.sh} or
+ * {@code bench/run-all}. Warm workers (docs/warm-workers.md) against a bare {@code podman run}, in one run: {@code POST
+ * /job} until the execution has succeeded, one at a time, for a warm and a cold function; and {@code bench.warm.jobs}
+ * jobs at once on a warm function (two slots) against bare {@code podman run}s two at a time. It asserts nothing.
+ */
+class WarmBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCRIPT = "wc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/size\"";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void measure() throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 12) * 2;
+        int jobs = Integer.getInteger("bench.warm.jobs", 200);
+        try (Platform platform = Platform.start(Files.createDirectories(dir.resolve("platform")),
+                Map.of("wharf.dispatcher.executor", "container"))) {
+            create(platform, "warm", true);
+            create(platform, "cold", false);
+            awaitSucceeded(platform, "warm", submit(platform, "warm", "warm-up"));
+            awaitSucceeded(platform, "cold", submit(platform, "cold", "warm-up"));
+
+            List<Long> warm = oneAtATime(platform, "warm", rounds);
+            List<Long> cold = oneAtATime(platform, "cold", rounds / 2);
+            List<Long> floor = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                floor.add(barePodmanRun(i));
+            }
+
+            long start = System.nanoTime();
+            for (int i = 0; i < jobs; i++) {
+                submit(platform, "warm", "burst " + i);
+            }
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> succeeded(platform, "warm") >= rounds + 1 + jobs);
+            double warmPerSecond = jobs * 1e9 / (System.nanoTime() - start);
+            int floorRuns = Math.max(20, jobs / 10);
+            double floorPerSecond = bareRunsPerSecond(floorRuns);
+
+            new BenchReport("Warm workers, container executor, 2 slots, %d round(s) one at a time, %d jobs at once"
+                    .formatted(rounds, jobs))
+                    .section("warm workers (docs/warm-workers.md)")
+                    .millis("POST /job -> succeeded p50, warm function", BenchReport.percentile(warm, 50),
+                            BenchReport.percentile(floor, 50))
+                    .millis("POST /job -> succeeded p99, warm function", BenchReport.percentile(warm, 99),
+                            BenchReport.percentile(floor, 99))
+                    .millis("POST /job -> succeeded p50, cold (same platform)", BenchReport.percentile(cold, 50),
+                            BenchReport.percentile(floor, 50))
+                    .row(jobs + " jobs at once, warm: executions/s vs 2 bare runs at a time",
+                            String.format("%.1f/s", warmPerSecond), String.format("%.1f/s", floorPerSecond),
+                            BenchReport.ratio(warmPerSecond, floorPerSecond))
+                    .write("warm");
+        }
+    }
+
+    private static void create(Platform platform, String name, boolean warm) {
+        var created = platform.post("/system/services", "application/json",
+                """
+                        {"name": "%s", "image": "%s", "memory": "32Mi", "cpu": "1", "script": %s, "labels": {"wharf.io/warm": "%s"}}
+                        """
+                        .formatted(name, BenchReport.IMAGE, JSON.valueToTree(SCRIPT), warm));
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(created.body());
+        }
+    }
+
+    private static List<Long> oneAtATime(Platform platform, String function, int rounds) throws Exception {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            awaitSucceeded(platform, function, submit(platform, function, "round " + i));
+            millis.add((System.nanoTime() - start) / 1_000_000);
+        }
+        return millis;
+    }
+
+    private static String submit(Platform platform, String function, String body) throws Exception {
+        var created = platform.post("/job/" + function, "text/plain", body);
+        return JSON.readTree(created.body()).path("executionId").asText();
+    }
+
+    private static void awaitSucceeded(Platform platform, String function, String id) {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> "SUCCEEDED".equals(platform.send(HttpRequest.newBuilder(URI.create(platform.url()
+                        + "/system/logs/" + function + "/" + id)).header("Authorization", Platform.basic()).build())
+                        .headers()
+                        .firstValue("Wharf-Execution-State")
+                        .orElse("")));
+    }
+
+    private static long succeeded(Platform platform, String function) throws Exception {
+        JsonNode jobs = JSON.readTree(platform.get("/system/logs/" + function).body()).path("jobs");
+        long n = 0;
+        for (JsonNode job : jobs) {
+            if (job.toString().contains("Succeeded")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private long barePodmanRun(int i) throws Exception {
+        Path sandbox = Files.createDirectories(dir.resolve("floor-" + i));
+        Files.writeString(sandbox.resolve("input"), "round " + i);
+        List<String> command = BenchReport.podmanRun(sandbox, "wc -c < input > size");
+        long start = System.nanoTime();
+        BenchReport.run(command);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Bare runs two at a time, as the dispatcher's two slots would run cold containers. */
+    private double bareRunsPerSecond(int runs) throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            long start = System.nanoTime();
+            List<Future<Long>> done = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                int n = 1000 + i;
+                done.add(two.submit(() -> barePodmanRun(n)));
+            }
+            for (Future<Long> f : done) {
+                f.get();
+            }
+            return runs * 1e9 / (System.nanoTime() - start);
+        } finally {
+            two.shutdown();
+        }
+    }
+}
