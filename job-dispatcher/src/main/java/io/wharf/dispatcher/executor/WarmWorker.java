@@ -84,6 +84,8 @@ final class WarmWorker {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private volatile boolean broken;
     private volatile long lastUsed = System.nanoTime();
+    /** Made during a run, for the next one. */
+    private Path nextPipe;
 
     private WarmWorker(String name, WorkerKey key, ContainerExecutor containers, Path root, Process engine) {
         this.name = name;
@@ -135,10 +137,10 @@ final class WarmWorker {
     RunResult run(ExecutionRequest request) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Path sandbox = root.resolve("sandbox");
-        Path pipe = root.resolve("control").resolve(hex(8));
+        Path pipe = nextPipe != null ? nextPipe : makePipe();
+        nextPipe = null;
         String secret = hex(16);
         handOver(request.workspace().sandbox(), sandbox);
-        makePipe(pipe);
         LogPump pump = LogPump.startOpening(() -> new FileInputStream(pipe.toFile()),
                 request.workspace().logFile());
         try {
@@ -149,6 +151,8 @@ final class WarmWorker {
                 // the engine's input is closed: the worker is gone
                 return ended(request, sandbox, start);
             }
+            // the next run's pipe, made while this one's script runs
+            nextPipe = makePipe();
             return await(request, secret, sandbox, start);
         } finally {
             release(pipe);
@@ -270,8 +274,9 @@ final class WarmWorker {
         }
     }
 
-    /** A named pipe only the agent writes (its user is the container's, not the dispatcher's). */
-    private static void makePipe(Path pipe) throws IOException, InterruptedException {
+    /** A named pipe of a name no script can guess, which only the agent writes (as the container's user). */
+    private Path makePipe() throws IOException, InterruptedException {
+        Path pipe = root.resolve("control").resolve(hex(8));
         Process mkfifo = new ProcessBuilder("mkfifo", "-m", "0622", pipe.toString())
                 .redirectErrorStream(true)
                 .start();
@@ -279,6 +284,7 @@ final class WarmWorker {
             throw new IOException("cannot make the pipe " + pipe + ": "
                     + new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
         }
+        return pipe;
     }
 
     /**
