@@ -2,6 +2,7 @@ package io.wharf.jetstream;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 
@@ -84,11 +85,21 @@ public final class Publisher {
         return publish(Names.dlqSubject(function), headers, payload, options.build());
     }
 
-    /** Publishes an execution's new state to {@code wharf.executions.<function>}. */
-    public PublishAck publishExecution(ExecutionRecord execution) {
-        return publish(Names.executionsSubject(execution.function()), new Headers(),
-                ExecutionRecordCodec.encode(execution),
-                PublishOptions.builder().expectedStream(Names.EXECUTIONS_STREAM).build());
+    /**
+     * Publishes an execution's new state to {@code wharf.executions.<function>}, without waiting for the stream's ack:
+     * the state is the record, stored already; this message tells watchers. Messages from one connection are stored
+     * in the order they were sent; one the stream refuses or never acks is logged.
+     */
+    public CompletableFuture<PublishAck> publishExecution(ExecutionRecord execution) {
+        String subject = Names.executionsSubject(execution.function());
+        return js.publishAsync(subject, new Headers(), ExecutionRecordCodec.encode(execution),
+                PublishOptions.builder().expectedStream(Names.EXECUTIONS_STREAM).build())
+                .whenComplete((ack, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("executionId=%s state %s not published to %s: %s", execution.id(),
+                                execution.state(), subject, failure.getMessage());
+                    }
+                });
     }
 
     private PublishAck publish(String subject, Headers headers, byte[] payload, PublishOptions options) {

@@ -10,8 +10,8 @@ import io.wharf.jetstream.Publisher;
 /**
  * An execution record this dispatcher owns, with the revision it last wrote: every change is a compare-and-set, so
  * a dispatcher that lost the execution to another (its heartbeat lapsed) learns it on its next write. Every change
- * of state is published on {@code wharf.executions.<function>} once stored, here and nowhere else; a heartbeat is
- * stored only.
+ * of state is published on {@code wharf.executions.<function>} once stored, here and nowhere else (without waiting for
+ * the stream's ack: the record is the state, stored already; the stream tells watchers); a heartbeat is stored only.
  */
 final class TrackedExecution {
 
