@@ -117,14 +117,19 @@ class WarmBench {
                         .orElse("")));
     }
 
+    /** Succeeded executions of the function, over every page of its list. */
     private static long succeeded(Platform platform, String function) throws Exception {
-        JsonNode jobs = JSON.readTree(platform.get("/system/logs/" + function).body()).path("jobs");
         long n = 0;
-        for (JsonNode job : jobs) {
-            if (job.toString().contains("Succeeded")) {
-                n++;
+        String page = "";
+        do {
+            JsonNode answer = JSON.readTree(platform.get("/system/logs/" + function + "?limit=1000" + page).body());
+            for (JsonNode job : answer.path("jobs")) {
+                if ("Succeeded".equals(job.path("status").asText())) {
+                    n++;
+                }
             }
-        }
+            page = answer.hasNonNull("next_page") ? "&page=" + answer.path("next_page").asText() : "";
+        } while (!page.isEmpty());
         return n;
     }
 
