@@ -2,8 +2,6 @@ package io.wharf.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wharf.testing.Platform;
@@ -25,7 +22,7 @@ import io.wharf.testing.Platform;
 /**
  * A benchmark, not a test (Surefire does not pick up {@code *Bench}): run it with {@code bench/warm.sh} or
  * {@code bench/run-all}. Warm workers (docs/warm-workers.md) against a bare {@code podman run}, in one run: {@code POST
- * /job} until the execution has succeeded, one at a time, for a warm and a cold function; and {@code bench.warm.jobs}
+ * /job} until the execution's record is stored as succeeded (seen by a {@link SucceededWatch}), one at a time, for a warm and a cold function; and {@code bench.warm.jobs}
  * jobs at once on a warm function (two slots) against bare {@code podman run}s two at a time. It asserts nothing.
  */
 class WarmBench {
@@ -44,41 +41,48 @@ class WarmBench {
                 Map.of("wharf.dispatcher.executor", "container"))) {
             create(platform, "warm", true);
             create(platform, "cold", false);
-            awaitSucceeded(platform, "warm", submit(platform, "warm", "warm-up"));
-            awaitSucceeded(platform, "cold", submit(platform, "cold", "warm-up"));
-
-            List<Long> warm = oneAtATime(platform, "warm", rounds);
-            List<Long> cold = oneAtATime(platform, "cold", rounds / 2);
-            List<Long> floor = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                floor.add(barePodmanRun(i));
+            try (SucceededWatch warmDone = new SucceededWatch(platform.natsUrl(), "warm");
+                    SucceededWatch coldDone = new SucceededWatch(platform.natsUrl(), "cold")) {
+                warmDone.await(submit(platform, "warm", "warm-up"), Duration.ofMinutes(2));
+                coldDone.await(submit(platform, "cold", "warm-up"), Duration.ofMinutes(2));
+                measure(platform, rounds, jobs, warmDone, coldDone);
             }
-
-            long start = System.nanoTime();
-            for (int i = 0; i < jobs; i++) {
-                submit(platform, "warm", "burst " + i);
-            }
-            await().atMost(Duration.ofMinutes(10))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> succeeded(platform, "warm") >= rounds + 1 + jobs);
-            double warmPerSecond = jobs * 1e9 / (System.nanoTime() - start);
-            int floorRuns = Math.max(20, jobs / 10);
-            double floorPerSecond = bareRunsPerSecond(floorRuns);
-
-            new BenchReport("Warm workers, container executor, 2 slots, %d round(s) one at a time, %d jobs at once"
-                    .formatted(rounds, jobs))
-                    .section("warm workers (docs/warm-workers.md)")
-                    .millis("POST /job -> succeeded p50, warm function", BenchReport.percentile(warm, 50),
-                            BenchReport.percentile(floor, 50))
-                    .millis("POST /job -> succeeded p99, warm function", BenchReport.percentile(warm, 99),
-                            BenchReport.percentile(floor, 99))
-                    .millis("POST /job -> succeeded p50, cold (same platform)", BenchReport.percentile(cold, 50),
-                            BenchReport.percentile(floor, 50))
-                    .row(jobs + " jobs at once, warm: executions/s vs 2 bare runs at a time",
-                            String.format("%.1f/s", warmPerSecond), String.format("%.1f/s", floorPerSecond),
-                            BenchReport.ratio(warmPerSecond, floorPerSecond))
-                    .write("warm");
         }
+    }
+
+    private void measure(Platform platform, int rounds, int jobs, SucceededWatch warmDone, SucceededWatch coldDone)
+            throws Exception {
+        List<Long> warm = oneAtATime(platform, "warm", rounds, warmDone);
+        List<Long> cold = oneAtATime(platform, "cold", rounds / 2, coldDone);
+        List<Long> floor = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            floor.add(barePodmanRun(i));
+        }
+
+        long start = System.nanoTime();
+        for (int i = 0; i < jobs; i++) {
+            submit(platform, "warm", "burst " + i);
+        }
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> warmDone.count() >= rounds + 1 + jobs);
+        double warmPerSecond = jobs * 1e9 / (System.nanoTime() - start);
+        int floorRuns = Math.max(20, jobs / 10);
+        double floorPerSecond = bareRunsPerSecond(floorRuns);
+
+        new BenchReport("Warm workers, container executor, 2 slots, %d round(s) one at a time, %d jobs at once"
+                .formatted(rounds, jobs))
+                .section("warm workers (docs/warm-workers.md)")
+                .millis("POST /job -> succeeded p50, warm function", BenchReport.percentile(warm, 50),
+                        BenchReport.percentile(floor, 50))
+                .millis("POST /job -> succeeded p99, warm function", BenchReport.percentile(warm, 99),
+                        BenchReport.percentile(floor, 99))
+                .millis("POST /job -> succeeded p50, cold (same platform)", BenchReport.percentile(cold, 50),
+                        BenchReport.percentile(floor, 50))
+                .row(jobs + " jobs at once, warm: executions/s vs 2 bare runs at a time",
+                        String.format("%.1f/s", warmPerSecond), String.format("%.1f/s", floorPerSecond),
+                        BenchReport.ratio(warmPerSecond, floorPerSecond))
+                .write("warm");
     }
 
     private static void create(Platform platform, String name, boolean warm) {
@@ -92,12 +96,13 @@ class WarmBench {
         }
     }
 
-    private static List<Long> oneAtATime(Platform platform, String function, int rounds) throws Exception {
+    private static List<Long> oneAtATime(Platform platform, String function, int rounds, SucceededWatch done)
+            throws Exception {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
-            awaitSucceeded(platform, function, submit(platform, function, "round " + i));
-            millis.add((System.nanoTime() - start) / 1_000_000);
+            long end = done.await(submit(platform, function, "round " + i), Duration.ofMinutes(2));
+            millis.add((end - start) / 1_000_000);
         }
         return millis;
     }
@@ -105,32 +110,6 @@ class WarmBench {
     private static String submit(Platform platform, String function, String body) throws Exception {
         var created = platform.post("/job/" + function, "text/plain", body);
         return JSON.readTree(created.body()).path("executionId").asText();
-    }
-
-    private static void awaitSucceeded(Platform platform, String function, String id) {
-        await().atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(2))
-                .until(() -> "SUCCEEDED".equals(platform.send(HttpRequest.newBuilder(URI.create(platform.url()
-                        + "/system/logs/" + function + "/" + id)).header("Authorization", Platform.basic()).build())
-                        .headers()
-                        .firstValue("Wharf-Execution-State")
-                        .orElse("")));
-    }
-
-    /** Succeeded executions of the function, over every page of its list. */
-    private static long succeeded(Platform platform, String function) throws Exception {
-        long n = 0;
-        String page = "";
-        do {
-            JsonNode answer = JSON.readTree(platform.get("/system/logs/" + function + "?limit=1000" + page).body());
-            for (JsonNode job : answer.path("jobs")) {
-                if ("Succeeded".equals(job.path("status").asText())) {
-                    n++;
-                }
-            }
-            page = answer.hasNonNull("next_page") ? "&page=" + answer.path("next_page").asText() : "";
-        } while (!page.isEmpty());
-        return n;
     }
 
     private long barePodmanRun(int i) throws Exception {
