@@ -3,8 +3,6 @@ package io.wharf.e2e;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,18 +63,13 @@ class IdleLatencyBench {
                 uploads.add((System.nanoTime() - start) / 1_000_000);
             }
             List<Long> jobs = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                long start = System.nanoTime();
-                HttpResponse<String> created = platform.post("/job/idle", "text/plain", "job " + i);
-                String id = JSON.readTree(created.body()).path("executionId").asText();
-                await().atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(5))
-                        .until(() -> "SUCCEEDED".equals(platform.send(HttpRequest.newBuilder(URI.create(platform.url()
-                                + "/system/logs/idle/" + id)).header("Authorization", Platform.basic()).build())
-                                .headers()
-                                .firstValue("Wharf-Execution-State")
-                                .orElse("")));
-                jobs.add((System.nanoTime() - start) / 1_000_000);
+            try (SucceededWatch succeeded = new SucceededWatch(platform.natsUrl(), "idle")) {
+                for (int i = 0; i < rounds; i++) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> created = platform.post("/job/idle", "text/plain", "job " + i);
+                    String id = JSON.readTree(created.body()).path("executionId").asText();
+                    jobs.add((succeeded.await(id, Duration.ofMinutes(2)) - start) / 1_000_000);
+                }
             }
             List<Long> floor = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {

@@ -72,7 +72,8 @@ class WarmBench {
 
         new BenchReport("Warm workers, container executor, 2 slots, %d round(s) one at a time, %d jobs at once"
                 .formatted(rounds, jobs))
-                .section("warm workers (docs/warm-workers.md)")
+                .section(
+                        "3b. warm workers (docs/warm-workers.md), container executor, 2 slots (floor: bare podman run)")
                 .millis("POST /job -> succeeded p50, warm function", BenchReport.percentile(warm, 50),
                         BenchReport.percentile(floor, 50))
                 .millis("POST /job -> succeeded p99, warm function", BenchReport.percentile(warm, 99),
