@@ -33,17 +33,19 @@ class WarmWorkersTest {
     @Test
     void shouldServeUploadsAndRunFromOneContainer() throws Exception {
         try (Platform platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", "container"))) {
-            var created = platform.post("/system/services", "application/yaml", """
-                    name: warm
-                    image: localhost/wharf-busybox:1
-                    memory: 64Mi
-                    labels: {wharf.io/warm: "true"}
-                    script: |
-                      echo "$(hostname) $(cat "$INPUT_FILE_PATH")" > "$TMP_OUTPUT_DIR/$(basename "$INPUT_FILE_PATH")"
-                      echo left-behind > /tmp/left
-                    input: [{storage_provider: minio, path: warm/in}]
-                    output: [{storage_provider: minio, path: warm/out}]
-                    """);
+            var created = platform.post("/system/services", "application/yaml",
+                    """
+                            name: warm
+                            image: localhost/wharf-busybox:1
+                            memory: 64Mi
+                            labels: {wharf.io/warm: "true"}
+                            script: |
+                              seen=clean; [ -e /tmp/left ] && seen=dirty
+                              echo "$(hostname)|$(cat "$INPUT_FILE_PATH")|$seen" > "$TMP_OUTPUT_DIR/$(basename "$INPUT_FILE_PATH")"
+                              echo left-behind > /tmp/left
+                            input: [{storage_provider: minio, path: warm/in}]
+                            output: [{storage_provider: minio, path: warm/out}]
+                            """);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             MinioClient minio = platform.minio();
 
@@ -58,8 +60,9 @@ class WarmWorkersTest {
                         .build());
                 String out = "out/f" + i + ".txt";
                 await().atMost(Duration.ofMinutes(1)).until(() -> Buckets.list(minio, "warm", out).contains(out));
-                String[] result = read(minio, out).strip().split(" ", 2);
+                String[] result = read(minio, out).strip().split("\\|");
                 assertThat(result[1]).isEqualTo("file " + i);
+                assertThat(result[2]).as("what the run before left in /tmp").isEqualTo("clean");
                 hosts.add(result[0]);
             }
             assertThat(hosts).as("one container served every upload, one after another").hasSize(1);
@@ -67,7 +70,7 @@ class WarmWorkersTest {
             var run = platform.post("/run/warm", "text/plain", "by run");
             assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
             String answer = new String(Base64.getDecoder().decode(run.body().strip()), StandardCharsets.UTF_8);
-            assertThat(answer.strip()).isEqualTo(hosts.iterator().next() + " by run");
+            assertThat(answer.strip()).isEqualTo(hosts.iterator().next() + "|by run|clean");
 
             var jobs = platform.get("/system/logs/warm");
             assertThat(jobs.body()).as("each execution recorded on its own").contains("Succeeded");

@@ -88,18 +88,29 @@ public final class Publisher {
     /**
      * Publishes an execution's new state to {@code wharf.executions.<function>}, without waiting for the stream's ack:
      * the state is the record, stored already; this message tells watchers. Messages from one connection are stored
-     * in the order they were sent; one the stream refuses or never acks is logged.
+     * in the order they were sent; one the stream refuses or never acks, or sent while NATS is unreachable, is logged,
+     * not retried (the record holds the state; a watcher reading the bucket misses nothing).
      */
     public CompletableFuture<PublishAck> publishExecution(ExecutionRecord execution) {
         String subject = Names.executionsSubject(execution.function());
-        return js.publishAsync(subject, new Headers(), ExecutionRecordCodec.encode(execution),
-                PublishOptions.builder().expectedStream(Names.EXECUTIONS_STREAM).build())
-                .whenComplete((ack, failure) -> {
-                    if (failure != null) {
-                        LOG.warnf("executionId=%s state %s not published to %s: %s", execution.id(),
-                                execution.state(), subject, failure.getMessage());
-                    }
-                });
+        try {
+            return js.publishAsync(subject, new Headers(), ExecutionRecordCodec.encode(execution),
+                    PublishOptions.builder().expectedStream(Names.EXECUTIONS_STREAM).build())
+                    .whenComplete((ack, failure) -> {
+                        if (failure != null) {
+                            notPublished(execution, subject, failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // the connection is closed or reconnecting: the record, stored already, is what counts
+            notPublished(execution, subject, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void notPublished(ExecutionRecord execution, String subject, Throwable failure) {
+        LOG.warnf("executionId=%s state %s not published to %s: %s", execution.id(), execution.state(), subject,
+                failure.getMessage());
     }
 
     private PublishAck publish(String subject, Headers headers, byte[] payload, PublishOptions options) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class Platform implements AutoCloseable {
     private ServerProcess gateway;
     private ServerProcess dispatcher;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, ClassArchive> archives = new HashMap<>();
 
     private Platform(Path dir, Map<String, String> dispatcherSettings) {
         this.dir = dir;
@@ -84,6 +86,7 @@ public final class Platform implements AutoCloseable {
 
     public void stopGateway() {
         gateway.stop();
+        archives.get("gateway").keep();
     }
 
     public void startDispatcher() {
@@ -101,6 +104,7 @@ public final class Platform implements AutoCloseable {
     /** Stops the dispatcher as an operator does (SIGTERM), and waits for it to end. */
     public void stopDispatcher() {
         dispatcher.stop();
+        archives.get("dispatcher").keep();
     }
 
     /** Kills the dispatcher at once, as a crash would. */
@@ -188,6 +192,7 @@ public final class Platform implements AutoCloseable {
                 p.stop();
             }
         }
+        archives.values().forEach(ClassArchive::keep);
         minio.stop();
         nats.stop();
     }
@@ -240,9 +245,14 @@ public final class Platform implements AutoCloseable {
         Map<String, String> env = System.getenv().containsKey("CONTAINERS_CONF")
                 ? Map.of()
                 : Map.of("CONTAINERS_CONF", Binaries.repositoryRoot().resolve("etc/containers.conf").toString());
-        // the JVM options ./wharf up and the Kubernetes Deployments use (docs/adr/0013-native-image-and-jvm-tuning.md)
-        String jvmOptions = "@" + Binaries.repositoryRoot().resolve("etc/jvm.options");
-        return new ServerProcess(name, List.of(java, jvmOptions, "-Dquarkus.config.locations=file:" + config, "-jar",
-                jar.toString()), env, port, dir.resolve(name + ".log")).start(Duration.ofSeconds(90));
+        // the JVM options ./wharf up and the Kubernetes Deployments use, and a class archive as ./wharf up keeps one
+        // (docs/adr/0013-native-image-and-jvm-tuning.md)
+        List<String> command = new ArrayList<>(List.of(java, "@" + Binaries.repositoryRoot()
+                .resolve("etc/jvm.options")));
+        ClassArchive archive = ClassArchive.of(name, jar);
+        archives.put(name, archive);
+        command.addAll(archive.options());
+        command.addAll(List.of("-Dquarkus.config.locations=file:" + config, "-jar", jar.toString()));
+        return new ServerProcess(name, command, env, port, dir.resolve(name + ".log")).start(Duration.ofSeconds(90));
     }
 }

@@ -44,6 +44,7 @@ public final class WarmExecutor implements ScriptExecutor, AutoCloseable {
 
     @Override
     public void cleanUp(String executionId) {
+        pool.cancel(executionId);
         containers.cleanUp(executionId);
     }
 

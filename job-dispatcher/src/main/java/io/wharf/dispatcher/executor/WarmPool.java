@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ public final class WarmPool implements AutoCloseable {
     private final Duration idleTimeout;
     private final int maxWorkers;
     private final Map<WorkerKey, Deque<WarmWorker>> idle = new HashMap<>();
+    private final Map<String, WarmWorker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
     private int workers;
     private boolean closed;
@@ -70,12 +72,22 @@ public final class WarmPool implements AutoCloseable {
             return null;
         }
         boolean reusable = false;
+        running.put(request.executionId(), worker);
         try {
             RunResult result = worker.run(request);
             reusable = worker.usable();
             return result;
         } finally {
+            running.remove(request.executionId());
             release(worker, reusable);
+        }
+    }
+
+    /** Removes the worker that runs the execution, if one does (the execution was cancelled). */
+    void cancel(String executionId) {
+        WarmWorker worker = running.get(executionId);
+        if (worker != null) {
+            worker.cancel();
         }
     }
 
@@ -86,26 +98,43 @@ public final class WarmPool implements AutoCloseable {
 
     private WarmWorker acquire(ExecutionRequest request) throws IOException {
         WorkerKey key = WorkerKey.of(request);
-        WarmWorker evicted = null;
+        List<WarmWorker> gone = new ArrayList<>();
+        WarmWorker found = null;
+        boolean full = false;
         synchronized (this) {
             if (closed) {
                 return null;
             }
-            Deque<WarmWorker> ready = idle.get(key);
-            if (ready != null && !ready.isEmpty()) {
-                return ready.pop();
-            }
-            if (workers >= maxWorkers) {
-                evicted = leastRecentlyUsedIdle();
-                if (evicted == null) {
-                    return null;
+            Deque<WarmWorker> ready = idle.getOrDefault(key, new ArrayDeque<>());
+            while (found == null && !ready.isEmpty()) {
+                WarmWorker candidate = ready.pop();
+                if (candidate.usable()) {
+                    found = candidate;
+                } else {
+                    // its container ended while it idled
+                    workers--;
+                    gone.add(candidate);
                 }
-            } else {
-                workers++;
+            }
+            if (found == null) {
+                if (workers < maxWorkers) {
+                    workers++;
+                } else {
+                    WarmWorker evicted = leastRecentlyUsedIdle();
+                    if (evicted == null) {
+                        full = true;
+                    } else {
+                        gone.add(evicted);
+                    }
+                }
             }
         }
-        if (evicted != null) {
-            evicted.stop();
+        gone.forEach(WarmWorker::stop);
+        if (full) {
+            return null;
+        }
+        if (found != null) {
+            return found;
         }
         try {
             return WarmWorker.start(containers, request, Files.createTempDirectory(base, "worker-"), pool);

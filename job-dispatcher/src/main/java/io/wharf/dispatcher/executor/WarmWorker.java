@@ -1,9 +1,7 @@
 package io.wharf.dispatcher.executor;
 
-import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import io.wharf.contracts.function.ImageReferences;
 import io.wharf.supervisor.LogPump;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.ScriptLauncher;
@@ -35,16 +33,16 @@ import io.wharf.supervisor.Workspace;
  * <p>
  * The container holds a fixed agent (a shell loop, nothing of a user's in it) under the engine's init, which reaps
  * what dies. For each execution the dispatcher moves the prepared sandbox's files into the folder mounted at
- * {@value Workspace#CONTAINER_ROOT}, makes a fresh named pipe for the script's output in the control folder, and writes
- * one line on the agent's standard input: the pipe's name and a secret. The agent runs the launcher with its output into
- * the pipe, waits for it, kills every other process in the container, empties {@code /tmp} and {@code /dev/shm},
- * discards anything written to its own input meanwhile, and answers the secret with the exit code. Then the dispatcher
- * moves everything in the sandbox folder back into the execution's workspace: the next execution starts from an empty
- * folder, an empty {@code /tmp}, no process and the agent's own environment.
+ * {@value Workspace#CONTAINER_ROOT} and writes one line on the agent's standard input: the name of a fresh named pipe
+ * in the control folder, for the script's output, and a secret. The agent runs the launcher with its output into the
+ * pipe, kills every other process in the container, empties {@code /tmp} and {@code /dev/shm}, and answers the secret
+ * with the exit code and whether it left the container clean; then it discards what reached its input up to the
+ * fence the dispatcher writes after the answer (the same secret). The dispatcher checks from the host that only the
+ * agent runs, and moves everything in the sandbox folder back into the execution's workspace.
  * <p>
- * A script cannot forge the answer (it does not know the secret) nor queue a run (the agent drains its input after
- * the kill, when no process of the script is left). A run that outlives its timeout or a limit, and a worker whose
- * container ends, is removed with its container; the pool starts another.
+ * A script cannot forge the answer (it does not know the secret) nor queue a run (what it wrote to the agent's input
+ * lies before the fence). A run past its timeout or a limit, a cancelled run, a container that ends, and a worker not
+ * left clean are removed with their container; the pool starts another.
  */
 final class WarmWorker {
 
@@ -52,34 +50,44 @@ final class WarmWorker {
 
     /** Where the control folder (the output pipes) is mounted in the container. */
     static final String CONTROL_ROOT = "/wharf-ctl";
-    private static final String END = "\0end";
     private static final Duration PUMP_GRACE = Duration.ofSeconds(5);
     private static final long LIMIT_CHECK_MILLIS = 1000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String LEFTOVERS = "/tmp/* /tmp/.[!.]* /tmp/..?* /dev/shm/* /dev/shm/.[!.]* /dev/shm/..?*";
 
     /**
-     * The agent: reads {@code <pipe> <secret>} lines, runs the launcher for each, cleans up, answers
-     * {@code <secret> <exit code>}. {@code kill -9 -1} signals every process the agent may signal but itself and the
-     * init; it repeats until none is left (or a thousand times: a fork bomb meets the process limit). {@code rm} runs
-     * only when {@code /tmp} or {@code /dev/shm} holds something (it is not a built-in of the shell).
+     * The agent, in POSIX shell (dash, busybox, bash): reads {@code <pipe> <secret>} lines, runs the launcher for each
+     * in the foreground, cleans up, answers {@code <secret> <exit code> clean|dirty}, then reads up to the fence.
+     * Signals a script may send its process group ({@code kill 0}) are caught, not obeyed. {@code kill -9 -1} signals
+     * every process the agent may signal but itself and the init, until none is left (a thousand tries at most, then
+     * the container is dirty). {@code rm} (not a built-in) runs only when something is left; what the script made
+     * unwritable is made writable first.
      */
     static final String AGENT = """
+            trap : TERM INT HUP QUIT USR1 USR2
             while read -r pipe secret; do
-              %s </dev/null >"%s/$pipe" 2>&1 &
-              wait $!
+              %1$s </dev/null >"%2$s/$pipe" 2>&1
               code=$?
               i=0
               while kill -9 -1 2>/dev/null && [ $i -lt 1000 ]; do i=$((i+1)); done
-              for f in /tmp/* /tmp/.[!.]* /tmp/..?* /dev/shm/* /dev/shm/.[!.]* /dev/shm/..?*; do
+              state=clean
+              for f in %3$s; do
                 if [ -e "$f" ] || [ -L "$f" ]; then
-                  rm -rf /tmp/* /tmp/.[!.]* /tmp/..?* /dev/shm/* /dev/shm/.[!.]* /dev/shm/..?* 2>/dev/null
+                  chmod -R u+rwx %3$s 2>/dev/null
+                  rm -rf %3$s 2>/dev/null
                   break
                 fi
               done
-              while read -r -t 0.001 forged; do :; done
-              echo "$secret $code"
+              for f in %3$s; do
+                if [ -e "$f" ] || [ -L "$f" ]; then state=dirty; fi
+              done
+              if kill -0 -1 2>/dev/null; then state=dirty; fi
+              echo "$secret $code $state"
+              while read -r line; do
+                case "$line" in *"$secret") break ;; esac
+              done
             done
-            """.formatted(ScriptLauncher.commandLine(Workspace.containerView()), CONTROL_ROOT);
+            """.formatted(ScriptLauncher.commandLine(Workspace.containerView()), CONTROL_ROOT, LEFTOVERS);
 
     private final String name;
     private final WorkerKey key;
@@ -87,11 +95,15 @@ final class WarmWorker {
     private final Path root;
     private final Process engine;
     private final OutputStream requests;
-    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final AgentOutput answers;
+    private final AgentOutput.Tail engineMessages;
     private volatile boolean broken;
+    private volatile boolean cancelled;
     private volatile long lastUsed = System.nanoTime();
     /** Made during a run, for the next one. */
     private Path nextPipe;
+    /** Found after the first run (the container runs by then). */
+    private Optional<ContainerProcesses> processes;
 
     private WarmWorker(String name, WorkerKey key, ContainerExecutor containers, Path root, Process engine) {
         this.name = name;
@@ -100,9 +112,8 @@ final class WarmWorker {
         this.root = root;
         this.engine = engine;
         this.requests = engine.getOutputStream();
-        Thread reader = new Thread(this::readAnswers, "warm-worker-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        this.answers = new AgentOutput(engine.getInputStream(), name);
+        this.engineMessages = new AgentOutput.Tail(engine.getErrorStream(), name);
     }
 
     /**
@@ -113,6 +124,10 @@ final class WarmWorker {
      */
     static WarmWorker start(ContainerExecutor containers, ExecutionRequest first, Path root, String pool)
             throws IOException {
+        String image = first.function().image();
+        if (!ImageReferences.isValid(image)) {
+            throw new IllegalArgumentException("image " + ImageReferences.RULE);
+        }
         String name = "wharf-warm-" + hex(6);
         Files.createDirectories(root.resolve("sandbox"));
         Files.createDirectories(root.resolve("control"));
@@ -126,11 +141,9 @@ final class WarmWorker {
                 "--volume", root.resolve("control") + ":" + CONTROL_ROOT,
                 "--workdir", Workspace.CONTAINER_ROOT,
                 "--entrypoint", "/bin/sh",
-                first.function().image(), "-c", AGENT));
+                image, "-c", AGENT));
         // @formatter:on
-        Process engine = containers.engineProcess(arguments)
-                .redirectError(root.resolve("engine.log").toFile())
-                .start();
+        Process engine = containers.engineProcess(arguments).start();
         LOG.debugf("started warm worker %s for %s", name, first.function().name());
         return new WarmWorker(name, WorkerKey.of(first), containers, root, engine);
     }
@@ -151,8 +164,7 @@ final class WarmWorker {
                 request.workspace().logFile());
         try {
             try {
-                requests.write((pipe.getFileName() + " " + secret + "\n").getBytes(StandardCharsets.US_ASCII));
-                requests.flush();
+                send(pipe.getFileName() + " " + secret);
             } catch (IOException e) {
                 // the engine's input is closed: the worker is gone
                 return ended(request, sandbox, start);
@@ -160,6 +172,10 @@ final class WarmWorker {
             // the next run's pipe, made while this one's script runs
             nextPipe = makePipe();
             return await(request, secret, sandbox, start);
+        } catch (InterruptedException e) {
+            // the dispatcher is stopping: the script must not outlive the run
+            kill();
+            throw e;
         } finally {
             release(pipe);
             pump.finish(PUMP_GRACE);
@@ -173,14 +189,12 @@ final class WarmWorker {
         long deadline = start + request.timeout().toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            String answer = answers.poll(Math.min(LIMIT_CHECK_MILLIS, Math.max(0, left / 1_000_000)),
-                    TimeUnit.MILLISECONDS);
-            if (END.equals(answer)) {
+            String answer = answers.next(Math.min(LIMIT_CHECK_MILLIS, Math.max(0, left / 1_000_000)));
+            if (AgentOutput.END.equals(answer)) {
                 return ended(request, sandbox, start);
             }
             if (answer != null && answer.startsWith(secret + " ")) {
-                return new RunResult(Integer.parseInt(answer.substring(secret.length() + 1).strip()), false,
-                        elapsed(start));
+                return answered(answer.substring(secret.length() + 1).split(" "), secret, start);
             }
             if (answer != null) {
                 LOG.debugf("warm worker %s: ignoring an answer without the run's secret", name);
@@ -197,18 +211,52 @@ final class WarmWorker {
         }
     }
 
-    /** The container ended during a run: before the script started, the engine's failure; after, a lost run. */
+    /** The run's answer: its exit code stands; a worker not left clean serves no other run. */
+    private RunResult answered(String[] answer, String secret, long start) throws IOException {
+        int exitCode;
+        try {
+            exitCode = Integer.parseInt(answer[0]);
+        } catch (NumberFormatException e) {
+            kill();
+            throw new IOException("the warm worker " + name + " answered with no exit code");
+        }
+        RunResult result = new RunResult(exitCode, false, elapsed(start));
+        if (processes == null) {
+            processes = ContainerProcesses.of(containers, name);
+        }
+        boolean clean = answer.length > 1 && answer[1].equals("clean")
+                && processes.map(ContainerProcesses::onlyTheAgent).orElse(false);
+        if (!clean) {
+            LOG.infof("warm worker %s was not left clean by its run: removing it", name);
+            kill();
+            return result;
+        }
+        try {
+            send(secret);
+        } catch (IOException e) {
+            kill();
+        }
+        return result;
+    }
+
+    /**
+     * The container ended during a run. Cancelled: as a cold container removed under its script. Before the script
+     * started: the engine's failure, with its words in the log. After: a lost run.
+     */
     private RunResult ended(ExecutionRequest request, Path sandbox, long start)
             throws IOException, InterruptedException {
         broken = true;
         engine.waitFor(10, TimeUnit.SECONDS);
         boolean exited = !engine.isAlive();
         int exit = exited ? engine.exitValue() : -1;
+        if (cancelled) {
+            return new RunResult(137, false, elapsed(start));
+        }
         if (!exited || exit == 0 || Files.exists(sandbox.resolve(".wharf-started"), LinkOption.NOFOLLOW_LINKS)) {
             kill();
             throw new IOException("the warm worker " + name + " ended (exit " + exit + ") while the script ran");
         }
-        request.workspace().appendToLog(Files.readString(root.resolve("engine.log")));
+        request.workspace().appendToLog(engineMessages.toString());
         kill();
         return new RunResult(exit, false, elapsed(start));
     }
@@ -216,6 +264,12 @@ final class WarmWorker {
     /** Whether the worker can take another run. */
     boolean usable() {
         return !broken && engine.isAlive();
+    }
+
+    /** Removes the worker under its run, as a cold container is removed under its script (a cancelled execution). */
+    void cancel() {
+        cancelled = true;
+        kill();
     }
 
     WorkerKey key() {
@@ -247,16 +301,9 @@ final class WarmWorker {
         engine.destroyForcibly();
     }
 
-    private void readAnswers() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(engine.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                answers.add(line);
-            }
-        } catch (IOException e) {
-            LOG.debugf("warm worker %s: %s", name, e.getMessage());
-        }
-        answers.add(END);
+    private void send(String line) throws IOException {
+        requests.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        requests.flush();
     }
 
     /** The sandbox folder takes the owner and mode of the workspace's, and its files. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class WarmPoolTest {
         ExecutionRequest first = Runs.prepare(containers, dir, """
                 hostname > "$TMP_OUTPUT_DIR/host"
                 echo left > /tmp/left; echo left > /dev/shm/left; echo left > /wharf/left
+                mkdir /tmp/locked; echo left > /tmp/locked/inside; chmod 500 /tmp/locked
                 sleep 600 &
                 echo "first saw $FIRST_ONLY"
                 """, Duration.ofSeconds(60), () -> null, Map.of("FIRST_ONLY", "a secret of the first"));
@@ -68,12 +70,14 @@ class WarmPoolTest {
     @Test
     void shouldNotLetAScriptForgeItsAnswerNorQueueARunForTheNext() throws Exception {
         pool = pool(Duration.ofMinutes(5));
+        // a request naming a pipe the script could read, and an answer for a secret it cannot know
         ExecutionRequest forging = Runs.prepare(containers, dir, """
-                echo "0000 0" > /proc/$PPID/fd/1 && echo "wrote an answer"
-                echo "forged-pipe forged-secret" > /proc/$PPID/fd/0 && echo "wrote a request"
+                mkfifo /tmp/stolen
+                echo "../tmp/stolen forged-secret" > /proc/$PPID/fd/0 && echo "wrote a request"
+                echo "0000 0 clean" > /proc/$PPID/fd/1 && echo "wrote an answer"
                 exit 7
                 """, Duration.ofSeconds(60), () -> null);
-        ExecutionRequest next = Runs.prepare(containers, dir, "echo next > \"$TMP_OUTPUT_DIR/next\"\nexit 3\n",
+        ExecutionRequest next = Runs.prepare(containers, dir, "echo ran >> \"$TMP_OUTPUT_DIR/runs\"\nexit 3\n",
                 Duration.ofSeconds(60), () -> null);
 
         RunResult forged = pool.run(forging);
@@ -82,7 +86,91 @@ class WarmPoolTest {
         assertThat(Runs.log(forging)).contains("wrote an answer", "wrote a request");
         assertThat(forged.exitCode()).as("the script's own exit code, not the forged answer").isEqualTo(7);
         assertThat(after.exitCode()).isEqualTo(3);
-        assertThat(output(next, "next")).isEqualTo("next\n");
+        assertThat(output(next, "runs")).as("the next script ran once, for its own request").isEqualTo("ran\n");
+    }
+
+    @Test
+    void shouldStopTheRunOfACancelledExecutionAsAColdContainerIsStopped() throws Exception {
+        pool = pool(Duration.ofMinutes(5));
+        WarmExecutor executor = new WarmExecutor(containers, pool);
+        ExecutionRequest request = Runs.prepare(containers, dir, "echo started\nsleep 600\n", Duration.ofSeconds(120),
+                () -> null);
+        CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.run(request);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> Files.exists(request.workspace().logFile())
+                        && Runs.log(request).contains("started"));
+
+        executor.cleanUp(request.executionId());
+
+        assertThat(run.get(60, TimeUnit.SECONDS).succeeded()).isFalse();
+        assertThat(pool.size()).isZero();
+        assertThat(workerContainers()).isEmpty();
+    }
+
+    @Test
+    void shouldStartANewWorkerWhenAnIdleOnesContainerEnded() throws Exception {
+        pool = pool(Duration.ofMinutes(5));
+        ExecutionRequest first = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n",
+                Duration.ofSeconds(60), () -> null);
+        ExecutionRequest second = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n",
+                Duration.ofSeconds(60), () -> null);
+        assertThat(pool.run(first).succeeded()).isTrue();
+
+        containers.engineCommand(List.of("kill", workerContainers().get(0)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> workerContainers().isEmpty());
+
+        assertThat(pool.run(second).succeeded()).as(Runs.log(second)).isTrue();
+        assertThat(output(second, "host")).isNotEqualTo(output(first, "host"));
+        assertThat(pool.size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRunInAContainerOfItsOwnWhenEveryWorkerIsBusy() throws Exception {
+        pool = new WarmPool(containers, Files.createDirectories(dir.resolve("warm")), Duration.ofMinutes(5), 1);
+        WarmExecutor executor = new WarmExecutor(containers, pool);
+        ExecutionRequest busy = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n"
+                + "while [ ! -e /wharf/input/go ]; do sleep 0.1; done\n", Duration.ofSeconds(120), () -> null);
+        ExecutionRequest other = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n",
+                Duration.ofSeconds(60), () -> null);
+        CompletableFuture<RunResult> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return executor.run(warm(busy));
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> workerContainers().size() == 1
+                        && pool.size() == 1 && !Files.exists(busy.workspace().inputDir()));
+
+        RunResult cold = executor.run(warm(other));
+
+        assertThat(cold.succeeded()).as(Runs.log(other)).isTrue();
+        assertThat(pool.size()).isEqualTo(1);
+        Files.writeString(workerSandbox().resolve("input/go"), "");
+        assertThat(first.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+        assertThat(output(other, "host")).as("a container of its own").isNotEqualTo(output(busy, "host"));
+    }
+
+    @Test
+    void shouldKeepTheWorkerWhenAScriptSignalsItsWholeProcessGroup() throws Exception {
+        pool = pool(Duration.ofMinutes(5));
+        ExecutionRequest signalling = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n"
+                + "kill -TERM 0\n", Duration.ofSeconds(60), () -> null);
+        ExecutionRequest next = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n",
+                Duration.ofSeconds(60), () -> null);
+
+        pool.run(signalling);
+        RunResult after = pool.run(next);
+
+        assertThat(after.succeeded()).as(Runs.log(next)).isTrue();
+        assertThat(output(next, "host")).as("the same worker").isEqualTo(output(signalling, "host"));
     }
 
     @Test
@@ -163,6 +251,21 @@ class WarmPoolTest {
         pool = pool(Duration.ofMinutes(5));
 
         assertThat(workerContainers()).isEmpty();
+    }
+
+    /** The request, for a function that opted in to warm workers. */
+    private static ExecutionRequest warm(ExecutionRequest request) {
+        return new ExecutionRequest(request.executionId(), FdlReader.readOne(
+                "{name: exec, image: localhost/wharf-busybox:1, script: x, labels: {wharf.io/warm: 'true'}}"),
+                request.envelope(), request.workspace(), request.timeout(), request.cpuMillis(), request.memoryBytes(),
+                request.limits());
+    }
+
+    /** The sandbox folder of the pool's only worker. */
+    private Path workerSandbox() throws IOException {
+        try (var workers = Files.list(dir.resolve("warm"))) {
+            return workers.toList().get(0).resolve("sandbox");
+        }
     }
 
     private WarmPool pool(Duration idleTimeout) throws Exception {
