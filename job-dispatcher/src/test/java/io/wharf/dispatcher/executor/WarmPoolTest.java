@@ -95,16 +95,8 @@ class WarmPoolTest {
         WarmExecutor executor = new WarmExecutor(containers, pool);
         ExecutionRequest request = Runs.prepare(containers, dir, "echo started\nsleep 600\n", Duration.ofSeconds(120),
                 () -> null);
-        CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.run(request);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> Files.exists(request.workspace().logFile())
-                        && Runs.log(request).contains("started"));
+        CompletableFuture<RunResult> run = inBackground(() -> pool.run(request));
+        awaitStarted(request);
 
         executor.cleanUp(request.executionId());
 
@@ -138,13 +130,7 @@ class WarmPoolTest {
                 + "while [ ! -e /wharf/input/go ]; do sleep 0.1; done\n", Duration.ofSeconds(120), () -> null);
         ExecutionRequest other = Runs.prepare(containers, dir, "hostname > \"$TMP_OUTPUT_DIR/host\"\n",
                 Duration.ofSeconds(60), () -> null);
-        CompletableFuture<RunResult> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return executor.run(warm(busy));
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<RunResult> first = inBackground(() -> executor.run(warm(busy)));
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> workerContainers().size() == 1
                         && pool.size() == 1 && !Files.exists(busy.workspace().inputDir()));
@@ -194,16 +180,8 @@ class WarmPoolTest {
         pool = pool(Duration.ofMinutes(5));
         ExecutionRequest victim = Runs.prepare(containers, dir, "echo started\nsleep 600\n", Duration.ofSeconds(120),
                 () -> null);
-        CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.run(victim);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> Files.exists(victim.workspace().logFile())
-                        && Runs.log(victim).contains("started"));
+        CompletableFuture<RunResult> run = inBackground(() -> pool.run(victim));
+        awaitStarted(victim);
 
         containers.engineCommand(List.of("kill", workerContainers().get(0)));
 
@@ -251,6 +229,28 @@ class WarmPoolTest {
         pool = pool(Duration.ofMinutes(5));
 
         assertThat(workerContainers()).isEmpty();
+    }
+
+    private interface Run {
+
+        RunResult call() throws IOException, InterruptedException;
+    }
+
+    private static CompletableFuture<RunResult> inBackground(Run run) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run.call();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Until the script has printed "started". */
+    private static void awaitStarted(ExecutionRequest request) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> Files.exists(request.workspace().logFile())
+                        && Runs.log(request).contains("started"));
     }
 
     /** The request, for a function that opted in to warm workers. */
