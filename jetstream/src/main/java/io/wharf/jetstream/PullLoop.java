@@ -121,8 +121,9 @@ public final class PullLoop {
                 // of them back until the pull expires
                 Iterator<Message> messages = subscription.iterate(taken, fetchWait);
                 while (messages.hasNext()) {
+                    Message message = messages.next();
                     received++;
-                    dispatch(messages.next());
+                    dispatch(message);
                 }
                 fetchFailures.set(0);
             } catch (RuntimeException e) {

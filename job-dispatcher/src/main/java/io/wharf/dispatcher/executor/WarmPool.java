@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +42,8 @@ public final class WarmPool implements AutoCloseable {
     private final int maxWorkers;
     private final Map<WorkerKey, Deque<WarmWorker>> idle = new HashMap<>();
     private final Map<String, WarmWorker> running = new ConcurrentHashMap<>();
+    /** The names of the workers this pool started (any other of its label is an earlier run's). */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
     private int workers;
     private boolean closed;
@@ -49,19 +52,24 @@ public final class WarmPool implements AutoCloseable {
      * @param base the pool's own folder: emptied at start, one folder per worker in it
      */
     public WarmPool(ContainerExecutor containers, Path base, Duration idleTimeout, int maxWorkers)
-            throws IOException, InterruptedException {
+            throws IOException {
         this.containers = containers;
         this.base = base;
         this.pool = Hashes.sha256Hex(base.toAbsolutePath().toString()).substring(0, 16);
         this.idleTimeout = idleTimeout;
         this.maxWorkers = maxWorkers;
-        removeLeftovers();
+        if (Files.exists(base)) {
+            Workspace.deleteTree(base);
+        }
+        Files.createDirectories(base);
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "warm-pool-reaper");
             t.setDaemon(true);
             return t;
         });
         long period = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 10_000));
+        // off the dispatcher's start: the engine takes a while to list its containers
+        reaper.execute(this::removeLeftovers);
         reaper.scheduleWithFixedDelay(this::stopIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -136,8 +144,10 @@ public final class WarmPool implements AutoCloseable {
         if (found != null) {
             return found;
         }
+        String name = WarmWorker.newName();
+        started.add(name);
         try {
-            return WarmWorker.start(containers, request, Files.createTempDirectory(base, "worker-"), pool);
+            return WarmWorker.start(containers, request, Files.createTempDirectory(base, "worker-"), pool, name);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 workers--;
@@ -206,18 +216,21 @@ public final class WarmPool implements AutoCloseable {
         all.forEach(WarmWorker::stop);
     }
 
-    private void removeLeftovers() throws IOException, InterruptedException {
-        String ids = containers
-                .engineCommand(List.of("ps", "--all", "--quiet", "--filter", "label=" + LABEL + "=" + pool));
-        for (String id : ids.strip().split("\\s+")) {
-            if (!id.isBlank()) {
-                LOG.infof("removing warm worker container %s left by an earlier run", id);
-                containers.remove(id);
+    /** Removes the workers of this pool's label that this pool did not start: an earlier run's, left by a crash. */
+    private void removeLeftovers() {
+        try {
+            String names = containers.engineCommand(List.of("ps", "--all", "--format", "{{.Names}}", "--filter",
+                    "label=" + LABEL + "=" + pool));
+            for (String name : names.strip().split("\\s+")) {
+                if (!name.isBlank() && !started.contains(name)) {
+                    LOG.infof("removing warm worker container %s left by an earlier run", name);
+                    containers.remove(name);
+                }
             }
+        } catch (IOException e) {
+            LOG.warnf("cannot list the warm workers an earlier run may have left: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (Files.exists(base)) {
-            Workspace.deleteTree(base);
-        }
-        Files.createDirectories(base);
     }
 }

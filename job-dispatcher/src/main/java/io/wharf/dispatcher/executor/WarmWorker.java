@@ -121,14 +121,14 @@ final class WarmWorker {
      *
      * @param root a folder of the worker's own, which it removes when it ends
      * @param pool the label that marks the pool's containers (to remove those a crash left behind)
+     * @param name the container's name ({@link #newName})
      */
-    static WarmWorker start(ContainerExecutor containers, ExecutionRequest first, Path root, String pool)
+    static WarmWorker start(ContainerExecutor containers, ExecutionRequest first, Path root, String pool, String name)
             throws IOException {
         String image = first.function().image();
         if (!ImageReferences.isValid(image)) {
             throw new IllegalArgumentException("image " + ImageReferences.RULE);
         }
-        String name = "wharf-warm-" + hex(6);
         Files.createDirectories(root.resolve("sandbox"));
         Files.createDirectories(root.resolve("control"));
         Files.setPosixFilePermissions(root.resolve("control"), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -146,6 +146,11 @@ final class WarmWorker {
         Process engine = containers.engineProcess(arguments).start();
         LOG.debugf("started warm worker %s for %s", name, first.function().name());
         return new WarmWorker(name, WorkerKey.of(first), containers, root, engine);
+    }
+
+    /** A container name no other worker has. */
+    static String newName() {
+        return "wharf-warm-" + hex(6);
     }
 
     /**

@@ -228,7 +228,7 @@ class WarmPoolTest {
 
         pool = pool(Duration.ofMinutes(5));
 
-        assertThat(workerContainers()).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> workerContainers().isEmpty());
     }
 
     private interface Run {
