@@ -174,8 +174,12 @@ final class WarmWorker {
                 // the engine's input is closed: the worker is gone
                 return ended(request, sandbox, start);
             }
-            // the next run's pipe, made while this one's script runs
-            nextPipe = makePipe();
+            // the next run's pipe, made while this one's script runs (or by the next run, if this fails)
+            try {
+                nextPipe = makePipe();
+            } catch (IOException e) {
+                LOG.debugf("warm worker %s: the next pipe is left to the next run: %s", name, e.getMessage());
+            }
             return await(request, secret, sandbox, start);
         } catch (InterruptedException e) {
             // the dispatcher is stopping: the script must not outlive the run
