@@ -36,6 +36,12 @@ public final class Names {
     public static final String SWEEP_BUCKET = "wharf-sweep";
     /** What operators set at run time: the image repositories functions may use (the gateway's alone). */
     public static final String SETTINGS_BUCKET = "wharf-settings";
+    /** The Onedata folders each function takes its input from, under its name (written by the gateway). */
+    public static final String ONEDATA_WATCHES_BUCKET = "wharf-onedata-watches";
+    /** The Onedata files onetrigger has announced, under {@code <function>.<uid>.<hash>} (onetrigger's alone). */
+    public static final String ONEDATA_ANNOUNCED_BUCKET = "wharf-onedata-announced";
+    /** How onetrigger's watch of each function is doing, under its name (written by onetrigger). */
+    public static final String ONEDATA_STATUS_BUCKET = "wharf-onedata-status";
     /** Each dispatcher's latest capacity report, under its instance id; a report expires after {@link #CAPACITY_TTL}. */
     public static final String CAPACITY_BUCKET = "wharf-capacity";
     public static final java.time.Duration CAPACITY_TTL = java.time.Duration.ofMinutes(2);

@@ -86,12 +86,26 @@ public interface GatewayConfig {
          * durable target only.
          */
         Optional<String> fastNotificationArn();
+
+        /**
+         * Whether a function's Onedata providers may be on loopback, link-local or private addresses (the gateway
+         * checks the token and creates the folders when the function is created). Off: a function's owner could
+         * otherwise make the gateway dial the platform's internal services.
+         */
+        @WithDefault("false")
+        boolean allowPrivateEndpoints();
     }
 
     interface Gateway {
 
         /** The bearer token MinIO sends to {@code /events/minio} (its webhook target's {@code auth_token}). */
         String webhookToken();
+
+        /**
+         * The bearer token onetrigger sends to {@code /events/onedata}. Absent: {@code /events/onedata} accepts
+         * nobody.
+         */
+        Optional<String> onetriggerToken();
 
         /** Users of the REST API (HTTP basic auth): name to password. */
         Map<String, String> users();

@@ -67,7 +67,8 @@ public final class Topology {
                     .replicas(replicas)
                     .build());
             for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET,
-                    Names.SWEEP_BUCKET, Names.SETTINGS_BUCKET)) {
+                    Names.SWEEP_BUCKET, Names.SETTINGS_BUCKET, Names.ONEDATA_WATCHES_BUCKET,
+                    Names.ONEDATA_ANNOUNCED_BUCKET, Names.ONEDATA_STATUS_BUCKET)) {
                 ensureBucket(connection, KeyValueConfiguration.builder()
                         .name(bucket)
                         .maxHistoryPerKey(1)

@@ -5,10 +5,14 @@ import java.util.Optional;
 
 import io.wharf.contracts.function.ProviderRef;
 import io.wharf.contracts.function.StorageProviders;
+import io.wharf.contracts.onedata.Oneprovider;
+import io.wharf.supervisor.onedata.CdmiClient;
+import io.wharf.supervisor.onedata.CdmiStorageClient;
 
 /**
  * Finds the client for a provider reference: the platform's MinIO with the credentials this execution was given, or
- * a provider the function defines (its endpoint checked by the {@link EndpointGuard}).
+ * a provider the function defines: another MinIO, Amazon S3, or a Onedata space through CDMI (its endpoint checked by
+ * the {@link EndpointGuard}).
  */
 public final class StorageClients {
 
@@ -51,6 +55,11 @@ public final class StorageClients {
                         new S3Endpoint(S3Endpoint.AWS_ENDPOINT, p.accessKey(), p.secretKey(), p.region()),
                         guard.client());
             }
+            case ProviderRef.ONEDATA -> {
+                StorageProviders.OnedataProvider p = require(providers.onedata().get(ref.id()), ref);
+                yield new CdmiStorageClient(new CdmiClient(guard.check(Oneprovider.baseUrl(p.oneproviderHost())),
+                        p.space(), p.token(), guard.client()));
+            }
             default -> throw new UnsupportedProviderException(ref);
         };
     }
@@ -62,7 +71,7 @@ public final class StorageClients {
         return provider;
     }
 
-    /** A provider this supervisor cannot reach: undefined, or of a type without a client yet (Onedata). */
+    /** A provider this supervisor cannot reach: undefined, or of an unknown type. */
     public static class UnsupportedProviderException extends RuntimeException {
 
         public UnsupportedProviderException(ProviderRef ref) {

@@ -127,12 +127,26 @@ public final class Supervisor {
                     continue;
                 }
                 String relative = ws.outputDir().relativize(file).toString().replace('\\', '/');
-                String key = out.keyPrefix().isEmpty() ? relative : out.keyPrefix() + "/" + relative;
-                client.upload(out.bucket(), key, file, Map.of(PRODUCER_METADATA, executionId));
-                delivered.add(out.bucket() + "/" + key);
+                String container = containerOf(out, fn);
+                String key = folderOf(out).isEmpty() ? relative : folderOf(out) + "/" + relative;
+                client.upload(container, key, file, Map.of(PRODUCER_METADATA, executionId));
+                delivered.add(container + "/" + key);
             }
         }
         return delivered;
+    }
+
+    /** Where a location's files go: its bucket, or for Onedata the provider's space. */
+    private static String containerOf(StorageIO location, FunctionDefinition fn) {
+        ProviderRef ref = location.provider();
+        return ProviderRef.ONEDATA.equals(ref.type())
+                ? fn.storageProviders().onedata().get(ref.id()).space()
+                : location.bucket();
+    }
+
+    /** The folder inside the container: the key prefix, or for Onedata the whole path (a folder of the space). */
+    private static String folderOf(StorageIO location) {
+        return ProviderRef.ONEDATA.equals(location.provider().type()) ? location.trimmedPath() : location.keyPrefix();
     }
 
     private static String inlineEnvelope(Envelope envelope) {

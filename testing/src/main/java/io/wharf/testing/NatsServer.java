@@ -22,7 +22,7 @@ public final class NatsServer implements AutoCloseable {
     /** The service users of etc/nats-permissions.conf, and the permissions each gets. */
     private static final Map<String, String> SERVICES = Map.of("gateway", "$WHARF_GATEWAY_PERMISSIONS",
             "dispatcher", "$WHARF_DISPATCHER_PERMISSIONS", "minio", "$WHARF_MINIO_PERMISSIONS", "invoker",
-            "$WHARF_INVOKER_PERMISSIONS");
+            "$WHARF_INVOKER_PERMISSIONS", "onetrigger", "$WHARF_ONETRIGGER_PERMISSIONS");
     private static final String ADMIN = "admin";
 
     private final Path dir;
@@ -98,7 +98,10 @@ public final class NatsServer implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
-    /** The password of a service's user: {@code gateway}, {@code dispatcher}, {@code minio} or {@code invoker}. */
+    /**
+     * The password of a service's user: {@code gateway}, {@code dispatcher}, {@code onetrigger}, {@code minio} or
+     * {@code invoker}.
+     */
     public String password(String user) {
         if (!SERVICES.containsKey(user)) {
             throw new IllegalArgumentException("no NATS user " + user);

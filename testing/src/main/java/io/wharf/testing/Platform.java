@@ -30,6 +30,7 @@ public final class Platform implements AutoCloseable {
     public static final String USER = "wharf";
     public static final String PASSWORD = "e2e-password";
     public static final String WEBHOOK_TOKEN = "e2e-webhook-token";
+    public static final String ONETRIGGER_TOKEN = "e2e-onetrigger-token";
 
     private final Path dir;
     private final int httpPort = FreePorts.next();
@@ -39,6 +40,7 @@ public final class Platform implements AutoCloseable {
     private Map<String, String> gatewaySettings = Map.of();
     private ServerProcess gateway;
     private ServerProcess dispatcher;
+    private ServerProcess onetrigger;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, ClassArchive> archives = new HashMap<>();
 
@@ -79,6 +81,7 @@ public final class Platform implements AutoCloseable {
     public void startGateway() {
         Map<String, String> settings = new HashMap<>(gatewaySettings);
         settings.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+        settings.put("wharf.gateway.onetrigger-token", ONETRIGGER_TOKEN);
         settings.put("wharf.gateway.users." + USER, PASSWORD);
         gateway = startService("gateway", "event-gateway", httpPort, settings);
         await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> get("/health").statusCode() == 200);
@@ -110,6 +113,28 @@ public final class Platform implements AutoCloseable {
     /** Kills the dispatcher at once, as a crash would. */
     public void killDispatcher() {
         dispatcher.kill();
+    }
+
+    /**
+     * Starts onetrigger, as {@code ./wharf up} does, announcing to this platform's gateway.
+     *
+     * @param settings {@code wharf.onetrigger.*} and {@code wharf.storage.*} settings, e.g. its poll interval
+     */
+    public void startOnetrigger(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("wharf.onetrigger.gateway-url", url());
+        all.put("wharf.onetrigger.token", ONETRIGGER_TOKEN);
+        onetrigger = startService("onetrigger", "onetrigger", FreePorts.next(), all);
+    }
+
+    /** Stops onetrigger as an operator does (SIGTERM), and waits for it to end. */
+    public void stopOnetrigger() {
+        onetrigger.stop();
+        archives.get("onetrigger").keep();
+    }
+
+    public ServerProcess onetrigger() {
+        return onetrigger;
     }
 
     /** Kills nats-server at once (its store survives, as a disk does), then starts it again on the same port. */
@@ -187,7 +212,7 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerProcess p : new ServerProcess[]{dispatcher, gateway}) {
+        for (ServerProcess p : new ServerProcess[]{onetrigger, dispatcher, gateway}) {
             if (p != null) {
                 p.stop();
             }
@@ -215,12 +240,13 @@ public final class Platform implements AutoCloseable {
                 .append("wharf.nats.password=")
                 .append(nats.password(name))
                 .append('\n')
-                .append("wharf.storage.endpoint=")
-                .append(minio.endpoint())
-                .append('\n')
                 .append("wharf.secrets.key=")
                 .append(WharfTestResource.SECRETS_KEY)
                 .append('\n');
+        if (!name.equals("onetrigger")) {
+            // onetrigger never touches the platform's MinIO
+            properties.append("wharf.storage.endpoint=").append(minio.endpoint()).append('\n');
+        }
         if (name.equals("gateway")) {
             // only the gateway holds MinIO's root keys: it issues users' and functions' own
             properties.append("wharf.storage.access-key=")

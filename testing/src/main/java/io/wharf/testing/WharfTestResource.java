@@ -19,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String WEBHOOK_TOKEN = "test-webhook-token";
+    public static final String ONETRIGGER_TOKEN = "test-onetrigger-token";
     public static final String USER = "wharf";
     public static final String PASSWORD = "test-password";
     public static final String OTHER_USER = "other";
@@ -72,6 +73,7 @@ public class WharfTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("wharf.storage.access-key", MinioServer.ACCESS_KEY);
             config.put("wharf.storage.secret-key", MinioServer.SECRET_KEY);
             config.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
+            config.put("wharf.gateway.onetrigger-token", ONETRIGGER_TOKEN);
             config.put("wharf.storage.fast-notification-arn", MinioServer.FAST_WEBHOOK_ARN);
             config.put("wharf.gateway.users." + USER, PASSWORD);
             config.put("wharf.gateway.users." + OTHER_USER, OTHER_PASSWORD);

@@ -333,9 +333,23 @@ public final class FunctionValidator {
             if (!used.contains(new ProviderRef(ProviderRef.ONEDATA, id))) {
                 return;
             }
-            requireText(p.oneproviderHost(), field + ".onedata." + id + ".oneprovider_host", v);
-            requireText(p.token(), field + ".onedata." + id + ".token", v);
-            requireText(p.space(), field + ".onedata." + id + ".space", v);
+            String at = field + ".onedata." + id;
+            requireText(p.oneproviderHost(), at + ".oneprovider_host", v);
+            requireText(p.token(), at + ".token", v);
+            requireText(p.space(), at + ".space", v);
+            if (p.oneproviderHost() != null && !p.oneproviderHost().isBlank()
+                    && !io.wharf.contracts.onedata.Oneprovider.isValidHost(p.oneproviderHost())) {
+                v.add(new Violation(at + ".oneprovider_host",
+                        "must be a host name with an optional port, or an http(s) URL of the Oneprovider"));
+            }
+            if (p.space() != null && !p.space().isBlank() && (p.space().contains("/") || hasControl(p.space())
+                    || p.space().length() > MAX_NAME_CHARS)) {
+                v.add(new Violation(at + ".space", "must be a space name: at most " + MAX_NAME_CHARS
+                        + " characters, without '/' or control characters"));
+            }
+            if (p.token() != null && (hasControl(p.token()) || p.token().length() > 4096)) {
+                v.add(new Violation(at + ".token", "must be at most 4096 characters without control characters"));
+            }
         });
     }
 

@@ -51,7 +51,8 @@ public record StorageIO(
         return suffixOk && prefixOk;
     }
 
-    private String trimmedPath() {
+    /** The path without leading or trailing '/': for Onedata, the folder inside the provider's space. */
+    public String trimmedPath() {
         String p = path == null ? "" : path.strip();
         while (p.startsWith("/")) {
             p = p.substring(1);

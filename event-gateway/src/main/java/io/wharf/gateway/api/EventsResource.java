@@ -4,6 +4,7 @@ import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -12,7 +13,7 @@ import io.wharf.gateway.ingest.IngestService;
 import io.wharf.gateway.ingest.MalformedEventException;
 
 /**
- * {@code /events/minio}: MinIO's webhook notification target. It answers only once every envelope of the
+ * {@code /events/minio}: MinIO's webhook notification target; {@code /events/onedata}: onetrigger's. It answers only once every envelope of the
  * notification is stored in JetStream; on a 5xx, MinIO keeps the event in its queue folder and sends it again, and the
  * deterministic envelope id makes the second delivery a no-op.
  */
@@ -30,6 +31,24 @@ public class EventsResource {
     @Path("/minio")
     public Response probe() {
         return Response.ok().build();
+    }
+
+    /**
+     * OneTrigger's events, from Wharf's onetrigger (its token was checked before the body was read). Onetrigger names
+     * the function whose watch saw the file ({@code ?function=}); without it, every function whose Onedata input
+     * holds the file gets it. Stored before the answer, like MinIO's: a 5xx means "send it again", and a second
+     * delivery of the same file is a duplicate.
+     */
+    @POST
+    @Path("/onedata")
+    @Produces(MediaType.APPLICATION_JSON)
+    public IngestResult onedata(@QueryParam("function") String function, byte[] body) {
+        try {
+            return ingest.onedata(body, function == null || function.isBlank() ? null : function);
+        } catch (MalformedEventException e) {
+            ingest.rejected(e.reason());
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /** MinIO's webhook token was checked before the body was read ({@code WebhookTokenMechanism}). */

@@ -18,6 +18,8 @@ import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
 import io.wharf.gateway.ingest.FunctionRegistry;
 import io.wharf.gateway.ingest.InputSweep;
+import io.wharf.gateway.onedata.OnedataFolders;
+import io.wharf.gateway.onedata.OnedataWatches;
 import io.wharf.gateway.storage.BucketOwnership;
 import io.wharf.gateway.storage.FunctionStorage;
 import io.wharf.gateway.storage.StorageSetup;
@@ -32,7 +34,9 @@ import io.wharf.jetstream.Versioned;
  * ({@code visibility}); to anyone else a function does not exist (404). Only the owner changes or deletes a function
  * (403 for the users it is shared with): its script runs with the owner's secrets and storage. A function reads and
  * writes only its owner's buckets ({@link BucketOwnership}); its executions get credentials of their own
- * ({@link FunctionStorage}), and the MinIO policies of the users it is shared with follow its visibility.
+ * ({@link FunctionStorage}), and the MinIO policies of the users it is shared with follow its visibility. A function
+ * with Onedata locations is stored only once its token opens the space and its folders exist ({@link OnedataFolders});
+ * its Onedata inputs are then registered with onetrigger ({@link OnedataWatches}).
  */
 @ApplicationScoped
 public class FunctionService {
@@ -50,11 +54,15 @@ public class FunctionService {
     private final UserStorage users;
     private final InputSweep sweep;
     private final ImagePolicy images;
+    private final OnedataFolders onedataFolders;
+    private final OnedataWatches onedataWatches;
 
     public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
             FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users,
-            InputSweep sweep, ImagePolicy images) {
+            InputSweep sweep, ImagePolicy images, OnedataFolders onedataFolders, OnedataWatches onedataWatches) {
         this.images = images;
+        this.onedataFolders = onedataFolders;
+        this.onedataWatches = onedataWatches;
         this.store = store;
         this.cipher = cipher;
         this.storage = storage;
@@ -76,6 +84,7 @@ public class FunctionService {
         FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid(), 1).sealed(cipher);
         buckets.claimFor(fn, user);
         storage.ensureBuckets(fn);
+        onedataFolders.prepare(fn.opened(cipher));
         try {
             store.create(fn);
         } catch (ConflictException e) {
@@ -83,6 +92,7 @@ public class FunctionService {
         }
         registry.remember(fn);
         sweep.register(fn);
+        onedataWatches.register(fn);
         storage.rulesFor(fn, null, store.list());
         // only the creator that won the name gets keys for it (a failure here is repaired by the StorageReconciler)
         grants.issue(fn);
@@ -112,6 +122,7 @@ public class FunctionService {
                 .sealed(cipher);
         buckets.claimFor(fn, current.value().owner());
         storage.ensureBuckets(fn);
+        onedataFolders.prepare(fn.opened(cipher));
         try {
             store.update(fn, current.revision());
         } catch (ConflictException e) {
@@ -119,6 +130,7 @@ public class FunctionService {
         }
         registry.remember(fn);
         sweep.register(fn);
+        onedataWatches.register(fn);
         storage.rulesFor(fn, current.value(), store.list());
         grants.issue(fn);
         users.refresh(users.affectedBy(fn, current.value()));
@@ -133,6 +145,7 @@ public class FunctionService {
     public void delete(String name, String user) {
         Versioned<FunctionDefinition> current = owned(name, user);
         grants.revoke(name);
+        onedataWatches.remove(name);
         removal.removeTracesOf(name);
         store.delete(name);
         registry.forget(name);

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
+import io.wharf.gateway.onedata.OnedataWatches;
 import io.wharf.gateway.security.Caller;
 
 /**
@@ -30,7 +31,10 @@ public class ServicesResource {
     private final Caller caller;
     private final SecretCipher cipher;
 
-    public ServicesResource(FunctionService functions, Caller caller, SecretCipher cipher) {
+    private final OnedataWatches onedata;
+
+    public ServicesResource(FunctionService functions, Caller caller, SecretCipher cipher, OnedataWatches onedata) {
+        this.onedata = onedata;
         this.functions = functions;
         this.caller = caller;
         this.cipher = cipher;
@@ -47,6 +51,17 @@ public class ServicesResource {
     public FunctionDefinition get(@PathParam("name") String name) {
         String user = caller.user();
         return Redaction.forUser(functions.visible(name, user).value(), user, cipher);
+    }
+
+    /**
+     * How the function's triggers are doing, for whoever may see it: each Onedata input folder, watched or failing
+     * (with why, e.g. the token was refused), or pending until onetrigger has looked at it.
+     */
+    @GET
+    @Path("/{name}/status")
+    public OnedataWatches.FunctionStatus status(@PathParam("name") String name) {
+        FunctionDefinition fn = functions.visible(name, caller.user()).value();
+        return new OnedataWatches.FunctionStatus(fn.name(), onedata.statusOf(fn));
     }
 
     /** OSCAR's access check: 200 with no body when the caller may use the function; 404 as for no function. */

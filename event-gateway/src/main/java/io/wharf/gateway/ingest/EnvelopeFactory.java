@@ -13,6 +13,7 @@ import io.wharf.contracts.envelope.EnvelopeIds;
 import io.wharf.contracts.envelope.EventData;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.ProviderRef;
+import io.wharf.contracts.onedata.Oneprovider;
 import io.wharf.gateway.GatewayConfig;
 
 /** Normalises every kind of event into the one envelope. */
@@ -36,6 +37,17 @@ public class EnvelopeFactory {
         return Envelope.of(id, source, Envelope.TYPE_OBJECT_CREATED, event.key(), event.time(), fn.name(),
                 EventData.object(ProviderRef.MINIO, ProviderRef.DEFAULT_ID, event.bucket(), event.key(), event.size(),
                         event.etag(), event.contentType(), event.notification()))
+                .forFunctionUid(fn.uid());
+    }
+
+    /** A new file in a Onedata space, for one function reading it from its provider {@code providerId}. */
+    public Envelope forOnedata(FunctionDefinition fn, String providerId, OnedataEvents.FileEvent event) {
+        String host = fn.storageProviders().onedata().get(providerId).oneproviderHost();
+        String source = "onedata://" + Oneprovider.authority(host) + "/" + event.space();
+        String id = EnvelopeIds.forObject(fn.name(), fn.uid(), source, event.path(), event.version());
+        return Envelope.of(id, source, Envelope.TYPE_OBJECT_CREATED, event.path(), event.time(), fn.name(),
+                EventData.object(ProviderRef.ONEDATA, providerId, event.space(), event.path(), null, null, null,
+                        event.event()))
                 .forFunctionUid(fn.uid());
     }
 

@@ -18,6 +18,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.Locations;
+import io.wharf.contracts.function.ProviderRef;
 import io.wharf.contracts.function.StorageIO;
 import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.Versioned;
@@ -87,6 +88,41 @@ public class FunctionRegistry {
             matching = match(bucket, key);
         }
         return matching;
+    }
+
+    /**
+     * The Onedata inputs a new file of a space falls in, as (function, provider id) pairs: of the one function
+     * named (onetrigger names the function whose watch saw the file), or of every function reading that space.
+     */
+    public List<OnedataRoute> onedataRoutes(String function, String space, String path) {
+        List<FunctionDefinition> candidates = function != null
+                ? get(function).stream().toList()
+                : functions.values().stream().toList();
+        List<OnedataRoute> routes = new java.util.ArrayList<>();
+        for (FunctionDefinition fn : candidates) {
+            fn.input()
+                    .stream()
+                    .filter(in -> in.provider() != null && ProviderRef.ONEDATA.equals(in.provider().type()))
+                    .filter(in -> acceptsOnedata(fn, in, space, path))
+                    .map(in -> new OnedataRoute(fn, in.provider().id()))
+                    .findFirst()
+                    .ifPresent(routes::add);
+        }
+        return routes;
+    }
+
+    /** A function reading a Onedata file from its provider {@code providerId}. */
+    public record OnedataRoute(FunctionDefinition function, String providerId) {
+    }
+
+    /** Whether a file of a space falls in a Onedata input: its provider's space, under its folder, through filters. */
+    static boolean acceptsOnedata(FunctionDefinition fn, StorageIO in, String space, String path) {
+        var provider = fn.storageProviders().onedata().get(in.provider().id());
+        if (provider == null || !provider.space().equals(space)) {
+            return false;
+        }
+        String folder = in.trimmedPath().isEmpty() ? "" : in.trimmedPath() + "/";
+        return path.startsWith(folder) && in.accepts(path.substring(path.lastIndexOf('/') + 1));
     }
 
     /** Whether some function's input folder holds the object, whatever its file-name filters say. */

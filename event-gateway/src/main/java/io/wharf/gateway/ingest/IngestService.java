@@ -73,6 +73,40 @@ public class IngestService {
     }
 
     /**
+     * A OneTrigger event: a new file of a Onedata space, for the function named (onetrigger's), or for every function
+     * whose Onedata input holds it (a OneTrigger of one's own). A file no function reads is dead-lettered.
+     *
+     * @throws MalformedEventException when the body is not a OneTrigger event
+     */
+    public IngestResult onedata(byte[] body, String function) {
+        OnedataEvents.FileEvent event = OnedataEvents.parse(body);
+        String where = event.space() + "/" + ObjectKeys.printable(event.path());
+        try {
+            ObjectKeys.fileName(event.path());
+        } catch (UnsafeKeyException e) {
+            return deadLetter(function != null ? function : Names.UNATTRIBUTED, "onedata", body, "unsafe-key",
+                    e.getMessage());
+        }
+        List<FunctionRegistry.OnedataRoute> routes = registry.onedataRoutes(function, event.space(), event.path());
+        if (routes.isEmpty()) {
+            String target = function != null && registry.get(function).isPresent() ? function : Names.UNATTRIBUTED;
+            return deadLetter(target, "onedata", body, "no-function", (function != null
+                    ? "function " + function + " has no Onedata input holding "
+                    : "no function's Onedata input holds ") + where);
+        }
+        IngestResult result = new IngestResult(0, 0, 0, 0);
+        for (FunctionRegistry.OnedataRoute route : routes) {
+            Envelope envelope = envelopes.forOnedata(route.function(), route.providerId(), event);
+            received("onedata");
+            PublishAck ack = publisher.publishEnvelope(envelope);
+            LOG.debugf("function=%s eventId=%s onedata %s stored as %d%s", route.function().name(), envelope.id(),
+                    where, ack.getSeqno(), ack.isDuplicate() ? " (duplicate)" : "");
+            result = result.plus(ack.isDuplicate() ? new IngestResult(0, 1, 0, 0) : new IngestResult(1, 0, 0, 0));
+        }
+        return result;
+    }
+
+    /**
      * A bucket notification posted for one function ({@code POST /job/<name>}, as OSCAR's webhooks do). Every object
      * it names must lie in one of the function's inputs: a caller may run the function on its own data only, never
      * make it read another bucket.

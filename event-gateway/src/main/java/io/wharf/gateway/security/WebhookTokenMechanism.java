@@ -20,13 +20,15 @@ import io.wharf.gateway.GatewayConfig;
 import io.wharf.gateway.api.HttpFailures;
 
 /**
- * MinIO's webhook notification target on {@code /events/*}: {@code Authorization: Bearer <token>} (or the token as
- * it is) with the token configured as {@code wharf.gateway.webhook-token}. Checked before the body is read.
+ * The senders of events on {@code /events/*}: {@code Authorization: Bearer <token>} (or the token as it is) with
+ * MinIO's webhook token ({@code wharf.gateway.webhook-token}) on {@code /events/minio}, onetrigger's
+ * ({@code wharf.gateway.onetrigger-token}) on {@code /events/onedata}. Checked before the body is read.
  */
 @ApplicationScoped
 public class WebhookTokenMechanism implements HttpAuthenticationMechanism {
 
     private static final String EVENTS = "/events/";
+    private static final String ONEDATA = "/events/onedata";
 
     private final GatewayConfig config;
 
@@ -42,12 +44,18 @@ public class WebhookTokenMechanism implements HttpAuthenticationMechanism {
         }
         String token = BearerTokens.opaque(context);
         String given = token != null ? token : header.strip();
-        if (!BearerTokens.constantTimeEquals(config.gateway().webhookToken(), given)) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("not the webhook token"));
+        // each sender's token is good on its own path only: MinIO's cannot announce Onedata files, nor the reverse
+        boolean onedata = context.normalizedPath().startsWith(ONEDATA);
+        String expected = onedata ? config.gateway().onetriggerToken().orElse(null) : config.gateway().webhookToken();
+        if (expected == null || !BearerTokens.constantTimeEquals(expected, given)) {
+            return Uni.createFrom()
+                    .failure(new AuthenticationFailedException("not the token of " + (onedata
+                            ? "onetrigger"
+                            : "MinIO's webhook")));
         }
         return Uni.createFrom()
                 .item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal("minio-webhook"))
+                        .setPrincipal(new QuarkusPrincipal(onedata ? "onetrigger" : "minio-webhook"))
                         .addRole(Roles.WEBHOOK)
                         .build());
     }

@@ -20,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.storage.StorageCredentials;
 import io.wharf.gateway.GatewayConfig;
+import io.wharf.gateway.onedata.OnedataWatches;
 import io.wharf.jetstream.BucketOwners;
 import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.CredentialStore;
@@ -50,6 +51,7 @@ public class StorageReconciler {
     private final MinioIam iam;
     private final StorageSetup setup;
     private final BucketOwners owners;
+    private final OnedataWatches onedataWatches;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wharf-storage-reconciler");
         t.setDaemon(true);
@@ -58,7 +60,8 @@ public class StorageReconciler {
 
     public StorageReconciler(Connection connection, FunctionStore functions, BucketOwnership buckets,
             FunctionStorage functionStorage, UserStorage userStorage, GatewayConfig config, MinioIam iam,
-            StorageSetup setup) {
+            StorageSetup setup, OnedataWatches onedataWatches) {
+        this.onedataWatches = onedataWatches;
         this.functions = functions;
         this.grants = CredentialStore.functions(connection);
         this.users = CredentialStore.users(connection);
@@ -116,6 +119,12 @@ public class StorageReconciler {
             } catch (RuntimeException e) {
                 LOG.warnf("function=%s storage not reconciled: %s", fn.name(), e.getMessage());
             }
+        }
+        try {
+            // onetrigger's watches, as the functions are stored now (not MinIO's business: done even when it is down)
+            onedataWatches.reconcile(functions.list());
+        } catch (RuntimeException e) {
+            LOG.warnf("onedata watches not reconciled: %s", e.getMessage());
         }
         Map<String, FunctionDefinition> byName = functions.list()
                 .stream()

@@ -1,0 +1,197 @@
+package io.wharf.onetrigger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.wharf.contracts.function.SecretCipher;
+import io.wharf.contracts.onedata.OnedataWatch;
+import io.wharf.contracts.onedata.Oneprovider;
+import io.wharf.contracts.onedata.WatchStatus;
+import io.wharf.jetstream.OnedataStores;
+import io.wharf.supervisor.EndpointGuard;
+
+/**
+ * Keeps one {@link FolderWatcher} per watched folder, following the watches bucket: a function created, changed (a new
+ * token, another folder) or deleted changes the watchers at once. Each folder is looked at every poll interval; one
+ * that fails is looked at again after a wait that doubles up to the configured maximum, and never given up on. How
+ * each function's folders are doing is written to the status bucket whenever it changes.
+ */
+@ApplicationScoped
+public class Watcher {
+
+    private static final Logger LOG = Logger.getLogger(Watcher.class);
+
+    private final OnetriggerConfig.Onetrigger config;
+    private final OnedataStores.Watches watches;
+    private final OnedataStores.Announced announced;
+    private final OnedataStores.Statuses statuses;
+    private final GatewayAnnouncer announcer;
+    private final SecretCipher cipher;
+    private final EndpointGuard guard;
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService timer;
+    /** Watch changes are applied here, in order, off the NATS connection's thread (they write the status bucket). */
+    private final java.util.concurrent.ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wharf-onetrigger-watches");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Running> running = new HashMap<>();
+    private final AtomicBoolean caughtUp = new AtomicBoolean();
+
+    /** A function's watchers, their tasks and what was last reported. */
+    private static final class Running {
+
+        final OnedataWatch watch;
+        final List<FolderWatcher> folders = new ArrayList<>();
+        final List<WatchStatus.Folder> unwatchable = new ArrayList<>();
+        final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+        volatile boolean stopped;
+        WatchStatus reported;
+
+        Running(OnedataWatch watch) {
+            this.watch = watch;
+        }
+    }
+
+    public Watcher(OnetriggerConfig config, OnedataStores.Watches watches, OnedataStores.Announced announced,
+            OnedataStores.Statuses statuses, GatewayAnnouncer announcer, SecretCipher cipher, EndpointGuard guard) {
+        this.config = config.onetrigger();
+        this.watches = watches;
+        this.announced = announced;
+        this.statuses = statuses;
+        this.announcer = announcer;
+        this.cipher = cipher;
+        this.guard = guard;
+        this.timer = Executors.newScheduledThreadPool(Math.max(1, this.config.threads()), r -> {
+            Thread t = new Thread(r, "wharf-onetrigger");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start(@Observes StartupEvent event) {
+        watches.watchAll((function, watch) -> changes.execute(() -> changed(function, watch)),
+                () -> changes.execute(() -> {
+                    caughtUp.set(true);
+                    LOG.infof("watching the Onedata folders of %d function(s)", functions());
+                }));
+    }
+
+    /** Whether the current watches were all read (readiness). */
+    public boolean caughtUp() {
+        return caughtUp.get();
+    }
+
+    /** How many functions are watched. */
+    public synchronized int functions() {
+        return running.size();
+    }
+
+    @PreDestroy
+    void stop() {
+        changes.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    private synchronized void changed(String function, Optional<OnedataWatch> watch) {
+        Running previous = running.remove(function);
+        if (previous != null) {
+            previous.stopped = true;
+            previous.tasks.forEach(t -> t.cancel(false));
+        }
+        if (watch.isEmpty()) {
+            LOG.infof("function=%s no longer watched", function);
+            return;
+        }
+        Running now = new Running(watch.get());
+        for (OnedataWatch.Folder folder : watch.get().folders()) {
+            try {
+                String token = cipher.open(folder.token(), OnedataWatch.tokenContext(watch.get().uid(),
+                        folder.providerId()));
+                String base = guard.check(Oneprovider.baseUrl(folder.oneproviderHost()));
+                OneproviderFiles files = new OneproviderFiles(base, folder.space(), token, guard.client());
+                now.folders.add(new FolderWatcher(watch.get(), folder, new FolderWatcher.Parts(files,
+                        new Settling(config.stableFor()), announced, announcer, config.maxDepth(), clock)));
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                String why = e instanceof IllegalArgumentException
+                        ? "the token cannot be opened (sealed for another function?)"
+                        : e.getMessage();
+                LOG.warnf("function=%s folder %s cannot be watched: %s", function, folder, why);
+                now.unwatchable.add(FolderWatcher.failing(folder, why, clock.instant()));
+            }
+        }
+        running.put(function, now);
+        LOG.infof("function=%s watching %s", function, watch.get().folders());
+        report(now);
+        for (FolderWatcher folder : now.folders) {
+            schedule(now, folder, Duration.ZERO, config.pollInterval());
+        }
+    }
+
+    private void schedule(Running owner, FolderWatcher folder, Duration delay, Duration backoff) {
+        synchronized (this) {
+            if (owner.stopped || timer.isShutdown()) {
+                return;
+            }
+            owner.tasks.removeIf(ScheduledFuture::isDone);
+            owner.tasks.add(timer.schedule(() -> lookAt(owner, folder, backoff), delay.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void lookAt(Running owner, FolderWatcher folder, Duration backoff) {
+        WatchStatus.Folder status;
+        try {
+            status = folder.look();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "function=%s: unexpected failure looking at a folder", owner.watch.function());
+            status = folder.status();
+        }
+        report(owner);
+        if (WatchStatus.WATCHING.equals(status.state())) {
+            schedule(owner, folder, config.pollInterval(), config.pollInterval());
+        } else {
+            Duration next = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0
+                    ? config.maxBackoff()
+                    : backoff.multipliedBy(2);
+            schedule(owner, folder, backoff, next);
+        }
+    }
+
+    /** Writes the function's status when it changed (a state, an error, a count). */
+    private void report(Running owner) {
+        WatchStatus status;
+        synchronized (owner) {
+            List<WatchStatus.Folder> folders = new ArrayList<>(owner.unwatchable);
+            owner.folders.forEach(f -> folders.add(f.status()));
+            status = new WatchStatus(owner.watch.function(), owner.watch.uid(), folders);
+            if (owner.stopped || status.equals(owner.reported)) {
+                return;
+            }
+            owner.reported = status;
+        }
+        try {
+            statuses.put(status);
+        } catch (RuntimeException e) {
+            LOG.warnf("function=%s status not written: %s", owner.watch.function(), e.getMessage());
+        }
+    }
+}

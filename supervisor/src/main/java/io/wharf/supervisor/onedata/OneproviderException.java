@@ -1,0 +1,32 @@
+package io.wharf.supervisor.onedata;
+
+import java.io.IOException;
+
+/**
+ * A Oneprovider answered a request with an error. The message names the operation, the path and the status, and
+ * never the token.
+ */
+public class OneproviderException extends IOException {
+
+    private final int status;
+
+    public OneproviderException(String message, int status) {
+        super(message);
+        this.status = status;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** Whether the token was refused: 401, or 403 (the token may not do this). */
+    public boolean tokenRefused() {
+        return status == 401 || status == 403;
+    }
+
+    /** Whether the path does not exist (404, or Onedata's 400 {@code enoent}). */
+    public boolean notFound() {
+        return status == 404;
+    }
+}
