@@ -102,6 +102,32 @@ class NatsPermissionsTest {
         }
     }
 
+    @Test
+    void shouldLetOnetriggerReadWatchesAndKeepItsOwnBucketsButNothingElse() throws Exception {
+        try (Connection gateway = as("gateway"); Connection onetrigger = as("onetrigger")) {
+            new OnedataStores.Watches(gateway).put(new io.wharf.contracts.onedata.OnedataWatch("f", "u", "alice",
+                    java.util.List.of()));
+            assertThat(new OnedataStores.Watches(onetrigger).get("f")).isPresent();
+            new OnedataStores.Announced(onetrigger).remember("f", "u", new OnedataStores.Announced.File("in/a",
+                    "id-a", java.time.Instant.now(), true));
+            assertThat(new OnedataStores.Announced(onetrigger).contains("f", "u", "id-a")).isTrue();
+            new OnedataStores.Statuses(onetrigger).put(new io.wharf.contracts.onedata.WatchStatus("f", "u",
+                    java.util.List.of()));
+            assertThat(new OnedataStores.Statuses(gateway).get("f")).isPresent();
+
+            // it announces through the gateway's API only: no envelopes, no definitions, no keys, no watches of its own
+            assertThatThrownBy(() -> onetrigger.jetStream()
+                    .publish(Names.eventsSubject("f"), "{}".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+            assertThatThrownBy(() -> onetrigger.keyValue(Names.FUNCTIONS_BUCKET).get("f"))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+            assertThatThrownBy(() -> onetrigger.keyValue(Names.FUNCTION_STORAGE_BUCKET).get("f"))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+            assertThatThrownBy(() -> onetrigger.keyValue(Names.ONEDATA_WATCHES_BUCKET).put("g", new byte[]{1}))
+                    .isInstanceOfAny(JetStreamApiException.class, java.io.IOException.class);
+        }
+    }
+
     private static Connection as(String user) throws Exception {
         return Nats.connect(Options.builder()
                 .server(nats.serviceUrl())

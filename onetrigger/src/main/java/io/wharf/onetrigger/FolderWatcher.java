@@ -92,6 +92,11 @@ final class FolderWatcher {
         return status;
     }
 
+    /** Whether a file found by the last look is waiting to settle. */
+    boolean settling() {
+        return parts.settling().waiting();
+    }
+
     private boolean isKnown(String fileId) {
         if (known.contains(fileId)) {
             return true;

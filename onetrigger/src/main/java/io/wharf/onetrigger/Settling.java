@@ -33,6 +33,11 @@ final class Settling {
         return !now.isBefore(seen.since().plus(stableFor));
     }
 
+    /** Whether some file is waiting to settle. */
+    synchronized boolean waiting() {
+        return !pending.isEmpty();
+    }
+
     /** Forgets a file (announced, or gone). */
     synchronized void forget(String fileId) {
         pending.remove(fileId);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,9 +30,10 @@ import io.wharf.supervisor.EndpointGuard;
 
 /**
  * Keeps one {@link FolderWatcher} per watched folder, following the watches bucket: a function created, changed (a new
- * token, another folder) or deleted changes the watchers at once. Each folder is looked at every poll interval; one
- * that fails is looked at again after a wait that doubles up to the configured maximum, and never given up on. How
- * each function's folders are doing is written to the status bucket whenever it changes.
+ * token, another folder) or deleted changes the watchers at once. Each folder is looked at every poll interval (sooner
+ * while a new file settles, at once when the space's changes stream names a file below it); one that fails is looked
+ * at again after a wait that doubles up to the configured maximum, and never given up on. How each function's folders
+ * are doing is written to the status bucket whenever it changes.
  */
 @ApplicationScoped
 public class Watcher {
@@ -48,26 +50,41 @@ public class Watcher {
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer;
     /** Watch changes are applied here, in order, off the NATS connection's thread (they write the status bucket). */
-    private final java.util.concurrent.ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wharf-onetrigger-watches");
+    private final ExecutorService changes = daemons("wharf-onetrigger-watches", 1);
+    /** One thread per open changes stream (each blocks reading its stream). */
+    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wharf-onetrigger-changes");
         t.setDaemon(true);
         return t;
     });
     private final Map<String, Running> running = new HashMap<>();
     private final AtomicBoolean caughtUp = new AtomicBoolean();
 
-    /** A function's watchers, their tasks and what was last reported. */
+    /** A function's watched folders and what was last reported. */
     private static final class Running {
 
         final OnedataWatch watch;
-        final List<FolderWatcher> folders = new ArrayList<>();
+        final List<Folder> folders = new ArrayList<>();
         final List<WatchStatus.Folder> unwatchable = new ArrayList<>();
-        final List<ScheduledFuture<?>> tasks = new ArrayList<>();
         volatile boolean stopped;
         WatchStatus reported;
 
         Running(OnedataWatch watch) {
             this.watch = watch;
+        }
+    }
+
+    /** One folder: its watcher, its next look, its changes stream. */
+    private static final class Folder {
+
+        final FolderWatcher watcher;
+        ChangesStream stream;
+        ScheduledFuture<?> next;
+        Duration backoff;
+
+        Folder(FolderWatcher watcher, Duration backoff) {
+            this.watcher = watcher;
+            this.backoff = backoff;
         }
     }
 
@@ -82,6 +99,14 @@ public class Watcher {
         this.guard = guard;
         this.timer = Executors.newScheduledThreadPool(Math.max(1, this.config.threads()), r -> {
             Thread t = new Thread(r, "wharf-onetrigger");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static ExecutorService daemons(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -106,16 +131,17 @@ public class Watcher {
     }
 
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
+        running.values().forEach(this::halt);
         changes.shutdownNow();
+        streams.shutdownNow();
         timer.shutdownNow();
     }
 
     private synchronized void changed(String function, Optional<OnedataWatch> watch) {
         Running previous = running.remove(function);
         if (previous != null) {
-            previous.stopped = true;
-            previous.tasks.forEach(t -> t.cancel(false));
+            halt(previous);
         }
         if (watch.isEmpty()) {
             LOG.infof("function=%s no longer watched", function);
@@ -128,8 +154,12 @@ public class Watcher {
                         folder.providerId()));
                 String base = guard.check(Oneprovider.baseUrl(folder.oneproviderHost()));
                 OneproviderFiles files = new OneproviderFiles(base, folder.space(), token, guard.client());
-                now.folders.add(new FolderWatcher(watch.get(), folder, new FolderWatcher.Parts(files,
-                        new Settling(config.stableFor()), announced, announcer, config.maxDepth(), clock)));
+                Folder watched = new Folder(new FolderWatcher(watch.get(), folder, new FolderWatcher.Parts(files,
+                        new Settling(config.stableFor()), announced, announcer, config.maxDepth(), clock)),
+                        config.pollInterval());
+                watched.stream = new ChangesStream(base, folder.space(), folder.path(), token, guard.client(),
+                        () -> wake(now, watched), config.maxBackoff());
+                now.folders.add(watched);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 String why = e instanceof IllegalArgumentException
                         ? "the token cannot be opened (sealed for another function?)"
@@ -141,39 +171,66 @@ public class Watcher {
         running.put(function, now);
         LOG.infof("function=%s watching %s", function, watch.get().folders());
         report(now);
-        for (FolderWatcher folder : now.folders) {
-            schedule(now, folder, Duration.ZERO, config.pollInterval());
+        for (Folder folder : now.folders) {
+            schedule(now, folder, Duration.ZERO);
+            streams.execute(folder.stream);
         }
     }
 
-    private void schedule(Running owner, FolderWatcher folder, Duration delay, Duration backoff) {
-        synchronized (this) {
-            if (owner.stopped || timer.isShutdown()) {
-                return;
+    private void halt(Running owner) {
+        owner.stopped = true;
+        for (Folder folder : owner.folders) {
+            if (folder.next != null) {
+                folder.next.cancel(false);
             }
-            owner.tasks.removeIf(ScheduledFuture::isDone);
-            owner.tasks.add(timer.schedule(() -> lookAt(owner, folder, backoff), delay.toMillis(),
-                    TimeUnit.MILLISECONDS));
+            folder.stream.stop();
         }
     }
 
-    private void lookAt(Running owner, FolderWatcher folder, Duration backoff) {
+    /** Looks at the folder after {@code delay}, instead of whenever it was to be looked at next. */
+    private synchronized void schedule(Running owner, Folder folder, Duration delay) {
+        if (owner.stopped || timer.isShutdown()) {
+            return;
+        }
+        if (folder.next != null) {
+            folder.next.cancel(false);
+        }
+        folder.next = timer.schedule(() -> lookAt(owner, folder), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A change below the folder: look now (a look under way finishes first: looks of a folder never overlap). */
+    private void wake(Running owner, Folder folder) {
+        schedule(owner, folder, Duration.ZERO);
+    }
+
+    private void lookAt(Running owner, Folder folder) {
         WatchStatus.Folder status;
-        try {
-            status = folder.look();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "function=%s: unexpected failure looking at a folder", owner.watch.function());
-            status = folder.status();
+        boolean settling;
+        synchronized (folder.watcher) {
+            try {
+                status = folder.watcher.look();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "function=%s: unexpected failure looking at a folder", owner.watch.function());
+                status = folder.watcher.status();
+            }
+            settling = folder.watcher.settling();
         }
         report(owner);
-        if (WatchStatus.WATCHING.equals(status.state())) {
-            schedule(owner, folder, config.pollInterval(), config.pollInterval());
-        } else {
-            Duration next = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0
-                    ? config.maxBackoff()
-                    : backoff.multipliedBy(2);
-            schedule(owner, folder, backoff, next);
+        Duration next;
+        synchronized (this) {
+            if (WatchStatus.WATCHING.equals(status.state())) {
+                folder.backoff = config.pollInterval();
+                // a file waiting to settle is looked at again as soon as it may have
+                next = settling && config.stableFor().compareTo(config.pollInterval()) < 0
+                        ? config.stableFor()
+                        : config.pollInterval();
+            } else {
+                next = folder.backoff;
+                Duration doubled = folder.backoff.multipliedBy(2);
+                folder.backoff = doubled.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : doubled;
+            }
         }
+        schedule(owner, folder, next);
     }
 
     /** Writes the function's status when it changed (a state, an error, a count). */
@@ -181,7 +238,7 @@ public class Watcher {
         WatchStatus status;
         synchronized (owner) {
             List<WatchStatus.Folder> folders = new ArrayList<>(owner.unwatchable);
-            owner.folders.forEach(f -> folders.add(f.status()));
+            owner.folders.forEach(f -> folders.add(f.watcher.status()));
             status = new WatchStatus(owner.watch.function(), owner.watch.uid(), folders);
             if (owner.stopped || status.equals(owner.reported)) {
                 return;
