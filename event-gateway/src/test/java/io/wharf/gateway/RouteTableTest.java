@@ -83,6 +83,8 @@ class RouteTableTest {
             calls.add(new Call(who, "GET", "/system/info", null, 401));
             calls.add(new Call(who, "GET", "/system/config", null, 401));
             calls.add(new Call(who, "POST", "/events/minio", "{}", 401));
+            calls.add(new Call(who, "POST", "/events/onedata", "{}", 401));
+            calls.add(new Call(who, "GET", "/system/services/" + FN + "/status", null, 401));
             calls.add(new Call(who, "GET", "/q/metrics", null, 401));
             calls.add(new Call(who, "GET", "/system/dlq", null, 401));
             calls.add(new Call(who, "GET", "/system/dlq/" + FN, null, 401));
@@ -106,6 +108,8 @@ class RouteTableTest {
         calls.add(new Call(other, "GET", "/system/config", null, 200));
         // only the webhook token authenticates /events: a user's password is no credential there
         calls.add(new Call(other, "POST", "/events/minio", "{}", 401));
+        calls.add(new Call(other, "POST", "/events/onedata", "{}", 401));
+        calls.add(new Call(other, "GET", "/system/services/" + FN + "/status", null, 404));
         calls.add(new Call(other, "GET", "/q/metrics", null, 403));
         calls.add(new Call(other, "GET", "/system/dlq", null, 200));
         calls.add(new Call(other, "GET", "/system/dlq/" + FN, null, 404));
@@ -120,6 +124,8 @@ class RouteTableTest {
         calls.add(new Call(fnToken, "GET", "/system/config", null, 401));
         calls.add(new Call(fnToken, "POST", "/job/no-such-fn", "x", 401));
         calls.add(new Call(fnToken, "POST", "/events/minio", "{}", 401));
+        calls.add(new Call(fnToken, "POST", "/events/onedata", "{}", 401));
+        calls.add(new Call(fnToken, "GET", "/system/services/" + FN + "/status", null, 401));
 
         List<String> wrongAnswers = new ArrayList<>();
         for (Call call : calls) {
