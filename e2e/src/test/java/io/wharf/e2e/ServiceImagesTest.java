@@ -27,10 +27,10 @@ import io.wharf.testing.MinioServer;
 import io.wharf.testing.NatsServer;
 
 /**
- * The gateway's and the dispatcher's images, built from their Dockerfiles on the Java base image {@code ./wharf
- * install} makes, start as the manifests of {@code k8s/} run them: an arbitrary uid without a name (as OpenShift
- * assigns), a read-only root with only {@code /tmp} writable, no capabilities, no privilege escalation; and become
- * ready against a real NATS (each with its own user) and MinIO.
+ * The gateway's, the dispatcher's and onetrigger's images, built from their Dockerfiles on the Java base image
+ * {@code ./wharf install} makes, start as the manifests of {@code k8s/} run them: an arbitrary uid without a name (as
+ * OpenShift assigns), a read-only root with only {@code /tmp} writable, no capabilities, no privilege escalation; and
+ * become ready against a real NATS (each with its own user) and MinIO.
  */
 class ServiceImagesTest {
 
@@ -44,7 +44,7 @@ class ServiceImagesTest {
 
     @BeforeAll
     static void buildTheImagesAndStartNatsAndMinio(@TempDir Path dir) throws Exception {
-        for (String module : List.of("event-gateway", "job-dispatcher")) {
+        for (String module : List.of("event-gateway", "job-dispatcher", "onetrigger")) {
             podman("build", "-q", "--pull=never", "--build-arg", "BASE_IMAGE=localhost/wharf-java:17", "-t",
                     "localhost/wharf/" + module + ":images-test", "-f",
                     REPO.resolve(module + "/src/main/docker/Dockerfile").toString(),
@@ -68,7 +68,7 @@ class ServiceImagesTest {
     }
 
     @Test
-    void shouldStartBothServicesAsAnArbitraryUidOnAReadOnlyRootAndBecomeReady() throws Exception {
+    void shouldStartEveryServiceAsAnArbitraryUidOnAReadOnlyRootAndBecomeReady() throws Exception {
         int gateway = FreePorts.next();
         run("event-gateway", Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(gateway),
@@ -88,6 +88,16 @@ class ServiceImagesTest {
                 "WHARF_STORAGE_ENDPOINT", minio.endpoint(), "WHARF_SECRETS_KEY", SECRETS_KEY,
                 "WHARF_DISPATCHER_EXECUTOR", "process"));
         awaitReady(dispatcher, "job-dispatcher");
+
+        // ready once it has read the watches, from a bucket the gateway made
+        int onetrigger = FreePorts.next();
+        run("onetrigger", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(onetrigger),
+                "WHARF_NATS_URL", nats.serviceUrl(), "WHARF_NATS_USER", "onetrigger",
+                "WHARF_NATS_PASSWORD", nats.password("onetrigger"),
+                "WHARF_ONETRIGGER_GATEWAY_URL", "http://127.0.0.1:" + gateway,
+                "WHARF_ONETRIGGER_TOKEN", "images-test-onetrigger-token", "WHARF_SECRETS_KEY", SECRETS_KEY));
+        awaitReady(onetrigger, "onetrigger");
     }
 
     private static void run(String module, Map<String, String> env) throws Exception {

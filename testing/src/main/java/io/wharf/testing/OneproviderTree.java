@@ -30,8 +30,9 @@ final class OneproviderTree {
     static final String TIMES = "times";
     static final String DEFAULT_MIMETYPE = "application/octet-stream";
 
-    /** Ids are never reused, not even across servers of one JVM. */
+    /** Ids are never reused, not even across servers of one JVM: each holds a new counter value. */
     private static final AtomicLong COUNTER = new AtomicLong();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String salt = randomHex(8);
     final String ownerId = randomHex(32);
@@ -429,7 +430,7 @@ final class OneproviderTree {
     }
 
     private String uuid() {
-        return salt + String.format("%024x", COUNTER.incrementAndGet());
+        return salt + String.format("%08x", COUNTER.incrementAndGet()) + randomHex(16);
     }
 
     /** An object id shaped like Onedata's: ten zeros, a checksum, then the hex of {@code guid#<uuid>#<space>}. */
@@ -446,7 +447,7 @@ final class OneproviderTree {
 
     private static String randomHex(int length) {
         byte[] bytes = new byte[length / 2];
-        new SecureRandom().nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         StringBuilder hex = new StringBuilder();
         for (byte b : bytes) {
             hex.append(String.format("%02x", b));

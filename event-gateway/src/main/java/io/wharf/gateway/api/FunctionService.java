@@ -82,9 +82,10 @@ public class FunctionService {
         }
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
         FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid(), 1).sealed(cipher);
+        // Onedata first: a function whose token or provider cannot be used claims no bucket
+        onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, user);
         storage.ensureBuckets(fn);
-        onedataFolders.prepare(fn.opened(cipher));
         try {
             store.create(fn);
         } catch (ConflictException e) {
@@ -120,9 +121,9 @@ public class FunctionService {
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
                 .managedBy(current.value().owner(), token, uid, current.value().nextRevision())
                 .sealed(cipher);
+        onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, current.value().owner());
         storage.ensureBuckets(fn);
-        onedataFolders.prepare(fn.opened(cipher));
         try {
             store.update(fn, current.revision());
         } catch (ConflictException e) {

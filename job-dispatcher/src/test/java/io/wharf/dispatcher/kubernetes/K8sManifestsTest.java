@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -81,7 +82,8 @@ class K8sManifestsTest {
                             .toString());
             assertThat(rendered.exitCode()).as(rendered.output()).isZero();
             assertThat(rendered.output()).contains("kind: StatefulSet", "name: wharf-nats", "name: wharf-minio",
-                    "kind: Role", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "sync_interval: always");
+                    "kind: Role", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "sync_interval: always",
+                    "name: wharf-onetrigger", "image: wharf/onetrigger:0.1.0");
             assertThat(rendered.output().contains("runAsUser: 65534")).isEqualTo(overlay.equals("kubernetes"));
         }
         // the component, added to an overlay as the README says
@@ -107,14 +109,34 @@ class K8sManifestsTest {
     }
 
     @Test
+    void shouldGiveEveryNatsPermissionsVariableItsUserWithAPasswordFromTheSecret() throws IOException {
+        // nats-server refuses to start on a permissions variable that no user uses
+        String natsConf = Files.readString(K8S.resolve("base/nats/nats.conf"));
+        String statefulSet = Files.readString(K8S.resolve("base/nats/statefulset.yaml"));
+        Matcher variable = Pattern.compile("(?m)^WHARF_([A-Z]+)_PERMISSIONS =")
+                .matcher(Files.readString(K8S.resolve("base/nats/permissions.conf")));
+        List<String> users = new ArrayList<>();
+        while (variable.find()) {
+            String name = variable.group(1);
+            String user = name.toLowerCase(Locale.ROOT);
+            users.add(user);
+            assertThat(natsConf).contains("{user: %s, password: $NATS_%s_PASSWORD, permissions: $WHARF_%s_PERMISSIONS}"
+                    .formatted(user, name, name));
+            assertThat(statefulSet).contains("- name: NATS_" + name + "_PASSWORD",
+                    "{secretKeyRef: {name: wharf-secrets, key: nats-" + user + "-password}}");
+        }
+        assertThat(users).contains("gateway", "dispatcher", "onetrigger", "invoker", "minio");
+    }
+
+    @Test
     void shouldBeAcceptedByTheApiServerInBothOverlaysWithEveryPodAdmittedUnderTheRestrictedStandard() {
         KubernetesControlPlane.CommandResult openshift = plane.kubectl("apply", "--dry-run=server", "-k",
                 K8S.resolve("overlays/openshift").toString());
         assertThat(openshift.exitCode()).as(openshift.output()).isZero();
 
         // the real ReplicaSet and StatefulSet controllers create the pods, which Pod Security admission lets in
-        for (var expected : Map.of("wharf-event-gateway", 2, "wharf-job-dispatcher", 2, "wharf-nats", 1,
-                "wharf-minio", 1).entrySet()) {
+        for (var expected : Map.of("wharf-event-gateway", 2, "wharf-job-dispatcher", 2, "wharf-onetrigger", 1,
+                "wharf-nats", 1, "wharf-minio", 1).entrySet()) {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> admin.pods()
                             .inNamespace("wharf")
