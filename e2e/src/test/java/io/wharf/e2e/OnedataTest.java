@@ -34,6 +34,10 @@ class OnedataTest {
 
     private static final String SPACE = "lab-space";
     private static final String TOKEN = "owner-token-1";
+    /** Quick looks, a 1.5 s settling time; the test server listens on loopback. */
+    private static final Map<String, String> ONETRIGGER = Map.of("wharf.storage.allow-private-endpoints", "true",
+            "wharf.onetrigger.poll-interval", "300MS", "wharf.onetrigger.stable-for", "1500MS",
+            "wharf.onetrigger.max-backoff", "1S");
 
     @TempDir
     static Path dir;
@@ -49,9 +53,7 @@ class OnedataTest {
         platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", "container",
                 "wharf.storage.allow-private-endpoints", "true"),
                 Map.of("wharf.storage.allow-private-endpoints", "true"));
-        platform.startOnetrigger(Map.of("wharf.storage.allow-private-endpoints", "true",
-                "wharf.onetrigger.poll-interval", "300MS", "wharf.onetrigger.stable-for", "1500MS",
-                "wharf.onetrigger.max-backoff", "1S"));
+        platform.startOnetrigger(ONETRIGGER);
     }
 
     @AfterAll
@@ -136,9 +138,7 @@ class OnedataTest {
 
         platform.stopOnetrigger();
         oneprovider.write(SPACE, "restart-in/second.txt", bytes("second\n"));
-        platform.startOnetrigger(Map.of("wharf.storage.allow-private-endpoints", "true",
-                "wharf.onetrigger.poll-interval", "300MS", "wharf.onetrigger.stable-for", "1500MS",
-                "wharf.onetrigger.max-backoff", "1S"));
+        platform.startOnetrigger(ONETRIGGER);
 
         assertThat(awaitFile("restart-out/second.txt")).isEqualTo("SECOND\n");
         awaitSucceeded("od-restart", 2);

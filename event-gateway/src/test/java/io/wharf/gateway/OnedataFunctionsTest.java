@@ -170,6 +170,17 @@ class OnedataFunctionsTest {
 
         onetrigger(event, "od-events").statusCode(200).body("accepted", equalTo(1));
         onetrigger(event, "od-events").statusCode(200).body("duplicates", equalTo(1));
+        // an announcement made for an earlier incarnation of the name runs nothing
+        given().header("Authorization", "Bearer " + WharfTestResource.ONETRIGGER_TOKEN)
+                .contentType("application/json")
+                .body(event)
+                .queryParam("function", "od-events")
+                .queryParam("uid", "0000000000000000")
+                .when()
+                .post("/events/onedata")
+                .then()
+                .statusCode(200)
+                .body("ignored", equalTo(1));
 
         List<Envelope> envelopes = Api.envelopes(connection, "od-events");
         assertThat(envelopes).hasSize(1);
@@ -224,11 +235,30 @@ class OnedataFunctionsTest {
 
     @Test
     void aMalformedEventIsRefusedNamingTheField() {
-        onetrigger("{\"Records\":[]}", null).statusCode(400).body("detail", containsString("Key"));
-        onetrigger("{\"Key\":\"/" + SPACE + "/../etc/passwd\",\"Records\":[{}]}", null).statusCode(400)
+        String fine = "{\"Key\":\"/" + SPACE + "/a.txt\",\"Records\":[{\"objectKey\":\"a.txt\"}]}";
+        onetrigger(fine, null).statusCode(400).body("violations[0].field", equalTo("function"));
+        onetrigger(fine, "Not A.Name>").statusCode(400).body("violations[0].field", equalTo("function"));
+        onetrigger("{\"Records\":[]}", "any-fn").statusCode(400).body("detail", containsString("Key"));
+        onetrigger("{\"Key\":\"/" + SPACE + "/../etc/passwd\",\"Records\":[{}]}", "any-fn").statusCode(400)
                 .body("detail", containsString("'..'"));
-        onetrigger("{\"Key\":\"/" + SPACE + "/a.txt\",\"Records\":[]}", null).statusCode(400)
+        onetrigger("{\"Key\":\"/" + SPACE + "/a.txt\",\"Records\":[]}", "any-fn").statusCode(400)
                 .body("detail", containsString("Records"));
+        onetrigger("{\"Key\":\"/" + SPACE + "/a.txt\",\"Records\":[null]}", "any-fn").statusCode(400)
+                .body("detail", containsString("Records[0]"));
+        onetrigger("[1]", "any-fn").statusCode(400);
+    }
+
+    @Test
+    void anEventForAFunctionThatDoesNotExistIsDeadLetteredUnattributed() throws Exception {
+        String event = Json.json()
+                .writeValueAsString(OneTriggerEvent.of(SPACE, "x/in/a b.txt", "0000f3",
+                        Instant.now()));
+        long before = Streams.count(connection, Names.DLQ_STREAM, Names.dlqSubject(Names.UNATTRIBUTED));
+
+        onetrigger(event, "no-such-function").statusCode(200).body("deadLettered", equalTo(1));
+
+        assertThat(Streams.count(connection, Names.DLQ_STREAM, Names.dlqSubject(Names.UNATTRIBUTED)))
+                .isEqualTo(before + 1);
     }
 
     private static io.restassured.response.ValidatableResponse onetrigger(String body, String function) {

@@ -99,12 +99,14 @@ public final class Topology {
 
     /**
      * Waits until the topology exists, for a service whose NATS user may not create it: the gateway creates it when
-     * it starts. Checks the last thing {@link #ensure} creates.
+     * it starts. Checks the last thing {@link #ensure} creates, and the last bucket added to it (after an upgrade, the
+     * old topology may be there without it until the new gateway has started).
      */
     public static void await(Connection connection) {
         for (int attempt = 1;; attempt++) {
             try {
                 connection.jetStreamManagement().getStreamInfo("OBJ_" + Names.LOGS_BUCKET);
+                connection.jetStreamManagement().getStreamInfo("KV_" + Names.ONEDATA_STATUS_BUCKET);
                 return;
             } catch (IOException | JetStreamApiException e) {
                 LOG.debugf("the topology is not there yet: %s", e.getMessage());

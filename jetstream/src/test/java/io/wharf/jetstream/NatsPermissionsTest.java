@@ -108,6 +108,10 @@ class NatsPermissionsTest {
             new OnedataStores.Watches(gateway).put(new io.wharf.contracts.onedata.OnedataWatch("f", "u", "alice",
                     java.util.List.of()));
             assertThat(new OnedataStores.Watches(onetrigger).get("f")).isPresent();
+            java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+            new OnedataStores.Watches(onetrigger).watchAll((name, watch) -> {
+            }, caughtUp::countDown);
+            assertThat(caughtUp.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("it may watch them").isTrue();
             new OnedataStores.Announced(onetrigger).remember("f", "u", new OnedataStores.Announced.File("in/a",
                     "id-a", java.time.Instant.now(), true));
             assertThat(new OnedataStores.Announced(onetrigger).contains("f", "u", "id-a")).isTrue();

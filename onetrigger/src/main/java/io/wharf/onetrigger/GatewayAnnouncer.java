@@ -45,11 +45,15 @@ public class GatewayAnnouncer {
         this.token = config.onetrigger().token();
     }
 
-    /** @throws AnnounceException when the gateway is unreachable or refused the event */
-    void announce(String function, OneTriggerEvent event) throws AnnounceException {
+    /**
+     * @param function the function whose watch saw the file (a valid name: no escaping needed)
+     * @param uid the incarnation of the function the watch belongs to (hexadecimal)
+     * @throws AnnounceException when the gateway is unreachable or refused the event
+     */
+    void announce(String function, String uid, OneTriggerEvent event) throws AnnounceException {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(events + "?function=" + function))
+            request = HttpRequest.newBuilder(URI.create(events + "?function=" + function + "&uid=" + uid))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
@@ -73,7 +77,7 @@ public class GatewayAnnouncer {
         }
         boolean retryable = status >= 500 || status == 401 || status == 403 || status == 429;
         String body = response.body().length() > 300 ? response.body().substring(0, 300) : response.body();
-        throw new AnnounceException("the gateway answered " + status + (status == 401
+        throw new AnnounceException("the gateway answered " + status + (status == 401 || status == 403
                 ? " (it does not accept onetrigger's token: check wharf.onetrigger.token and the gateway's "
                         + "wharf.gateway.onetrigger-token)"
                 : ": " + body), retryable);

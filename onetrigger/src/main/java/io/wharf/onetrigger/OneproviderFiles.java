@@ -29,8 +29,13 @@ final class OneproviderFiles {
     private static final String API = "api/v3/oneprovider";
     private static final int PAGE = 1000;
 
-    /** A file of the space. */
-    record FileInfo(String id, String path, long size, long mtime) {
+    /** A file of the space; {@code -1} for what was not asked. */
+    record FileInfo(String id, String path, long size, long mtime, long ctime) {
+
+        /** When the file last changed, its content or its place (a move changes ctime, not mtime). */
+        long changed() {
+            return Math.max(mtime, ctime);
+        }
     }
 
     /** Which of a folder's files are still of interest (not yet announced): only those are asked for their size. */
@@ -45,11 +50,16 @@ final class OneproviderFiles {
     private final OkHttpClient http;
     private final Map<String, Boolean> isFolder = new ConcurrentHashMap<>();
 
-    OneproviderFiles(String oneproviderHost, String space, String token, OkHttpClient http) {
+    /**
+     * @param http the endpoint guard's client (its DNS refuses private addresses); every call is bounded by
+     *        {@code callTimeout}, so a slow provider holds a thread no longer
+     */
+    OneproviderFiles(String oneproviderHost, String space, String token, OkHttpClient http,
+            java.time.Duration callTimeout) {
         this.base = HttpUrl.get(Oneprovider.baseUrl(oneproviderHost));
         this.space = space;
         this.token = token;
-        this.http = http;
+        this.http = http.newBuilder().callTimeout(callTimeout).build();
     }
 
     /**
@@ -62,12 +72,15 @@ final class OneproviderFiles {
     List<FileInfo> files(String folder, int maxDepth, Interest interest) throws IOException {
         String folderId = lookUp(folder);
         List<FileInfo> files = new ArrayList<>();
-        walk(folderId, folder, maxDepth, interest, files);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        walk(folderId, folder, maxDepth, interest, files, seen);
+        // what is no longer there is forgotten: the memory follows the folder, not its history
+        isFolder.keySet().retainAll(seen);
         return files;
     }
 
-    private void walk(String dirId, String dirPath, int depthLeft, Interest interest, List<FileInfo> files)
-            throws IOException {
+    private void walk(String dirId, String dirPath, int depthLeft, Interest interest, List<FileInfo> files,
+            java.util.Set<String> seen) throws IOException {
         for (int offset = 0;; offset += PAGE) {
             JsonNode page = json(get(url("data", dirId, "children").addQueryParameter("limit", String.valueOf(PAGE))
                     .addQueryParameter("offset", String.valueOf(offset))
@@ -80,6 +93,7 @@ final class OneproviderFiles {
                     continue;
                 }
                 String path = dirPath.isEmpty() ? name : dirPath + "/" + name;
+                seen.add(id);
                 Boolean folder = isFolder.get(id);
                 if (folder == null || (!folder && interest.wants(id))) {
                     JsonNode attrs = json(get(url("data", id).build()), "read attributes of " + path);
@@ -87,14 +101,14 @@ final class OneproviderFiles {
                     isFolder.put(id, folder);
                     if (!folder) {
                         files.add(new FileInfo(id, path, attrs.path("size").asLong(-1), attrs.path("mtime")
-                                .asLong(-1)));
+                                .asLong(-1), attrs.path("ctime").asLong(-1)));
                         continue;
                     }
                 }
                 if (folder && depthLeft > 0) {
-                    walk(id, path, depthLeft - 1, interest, files);
+                    walk(id, path, depthLeft - 1, interest, files, seen);
                 } else if (!folder) {
-                    files.add(new FileInfo(id, path, -1, -1));
+                    files.add(new FileInfo(id, path, -1, -1, -1));
                 }
             }
             if (page.path("isLast").asBoolean(true) || children.size() < PAGE) {
@@ -142,6 +156,8 @@ final class OneproviderFiles {
         Response response;
         try {
             response = http.newCall(request).execute();
+        } catch (io.wharf.supervisor.EndpointGuard.ForbiddenEndpointException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException("cannot reach the Oneprovider " + base.host() + ": " + e.getMessage(), e);
         }

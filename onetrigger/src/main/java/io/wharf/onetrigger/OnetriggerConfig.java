@@ -62,8 +62,19 @@ public interface OnetriggerConfig {
         @WithDefault("8")
         int maxDepth();
 
-        /** How many folders are looked at at once. */
-        @WithDefault("2")
+        /** How many folders are looked at at once (looks mostly wait for a Oneprovider). */
+        @WithDefault("4")
         int threads();
+
+        /** The longest a request to a Oneprovider may take (a slow provider holds a thread no longer). */
+        @WithDefault("1M")
+        Duration callTimeout();
+
+        /**
+         * How far the Oneprovider's clock may be behind the gateway's: on a watch's first look, a file that changed
+         * more than this before the folder became the function's input is taken as already there.
+         */
+        @WithDefault("30S")
+        Duration clockSkew();
     }
 }

@@ -74,13 +74,16 @@ public class Watcher {
         }
     }
 
-    /** One folder: its watcher, its next look, its changes stream. */
+    /** One folder: its watcher, its next look, its changes stream; guarded by the {@link Watcher}. */
     private static final class Folder {
 
         final FolderWatcher watcher;
         ChangesStream stream;
         ScheduledFuture<?> next;
         Duration backoff;
+        /** A look is under way; a change reported meanwhile ({@link #dirty}) makes it look again at once. */
+        boolean looking;
+        boolean dirty;
 
         Folder(FolderWatcher watcher, Duration backoff) {
             this.watcher = watcher;
@@ -149,21 +152,24 @@ public class Watcher {
         }
         Running now = new Running(watch.get());
         for (OnedataWatch.Folder folder : watch.get().folders()) {
+            String why = null;
             try {
                 String token = cipher.open(folder.token(), OnedataWatch.tokenContext(watch.get().uid(),
                         folder.providerId()));
-                String base = guard.check(Oneprovider.baseUrl(folder.oneproviderHost()));
-                OneproviderFiles files = new OneproviderFiles(base, folder.space(), token, guard.client());
+                // the address is checked at every connection (the guard's DNS): a name that does not resolve yet
+                // is a failing look, tried again, not a folder given up on
+                String base = Oneprovider.baseUrl(folder.oneproviderHost());
+                why = "the Oneprovider's address cannot be used: " + folder.oneproviderHost();
+                OneproviderFiles files = new OneproviderFiles(base, folder.space(), token, guard.client(),
+                        config.callTimeout());
                 Folder watched = new Folder(new FolderWatcher(watch.get(), folder, new FolderWatcher.Parts(files,
-                        new Settling(config.stableFor()), announced, announcer, config.maxDepth(), clock)),
-                        config.pollInterval());
+                        new Settling(config.stableFor()), announced, announcer, config.maxDepth(),
+                        config.clockSkew(), clock)), config.pollInterval());
                 watched.stream = new ChangesStream(base, folder.space(), folder.path(), token, guard.client(),
                         () -> wake(now, watched), config.maxBackoff());
                 now.folders.add(watched);
-            } catch (IllegalArgumentException | java.io.IOException e) {
-                String why = e instanceof IllegalArgumentException
-                        ? "the token cannot be opened (sealed for another function?)"
-                        : e.getMessage();
+            } catch (IllegalArgumentException e) {
+                why = why != null ? why : "the token cannot be opened (sealed for another function?)";
                 LOG.warnf("function=%s folder %s cannot be watched: %s", function, folder, why);
                 now.unwatchable.add(FolderWatcher.failing(folder, why, clock.instant()));
             }
@@ -198,12 +204,28 @@ public class Watcher {
         folder.next = timer.schedule(() -> lookAt(owner, folder), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A change below the folder: look now (a look under way finishes first: looks of a folder never overlap). */
-    private void wake(Running owner, Folder folder) {
+    /**
+     * A change below the folder: look now. While a look is under way, the change is noted instead, and the folder is
+     * looked at once more a settling time after that look: looks of a folder never overlap, and a stream of changes
+     * never queues more than one.
+     */
+    private synchronized void wake(Running owner, Folder folder) {
+        if (folder.looking) {
+            folder.dirty = true;
+            return;
+        }
         schedule(owner, folder, Duration.ZERO);
     }
 
     private void lookAt(Running owner, Folder folder) {
+        synchronized (this) {
+            if (folder.looking) {
+                folder.dirty = true;
+                return;
+            }
+            folder.looking = true;
+            folder.dirty = false;
+        }
         WatchStatus.Folder status;
         boolean settling;
         synchronized (folder.watcher) {
@@ -218,12 +240,19 @@ public class Watcher {
         report(owner);
         Duration next;
         synchronized (this) {
-            if (WatchStatus.WATCHING.equals(status.state())) {
+            folder.looking = false;
+            Duration soon = config.stableFor().compareTo(config.pollInterval()) < 0
+                    ? config.stableFor()
+                    : config.pollInterval();
+            if (folder.dirty && WatchStatus.WATCHING.equals(status.state())) {
+                // changed during the look (an upload under way writes many): once more when a file may have
+                // settled, not at once, so a busy folder costs one look per settling time
+                folder.dirty = false;
+                next = soon;
+            } else if (WatchStatus.WATCHING.equals(status.state())) {
                 folder.backoff = config.pollInterval();
                 // a file waiting to settle is looked at again as soon as it may have
-                next = settling && config.stableFor().compareTo(config.pollInterval()) < 0
-                        ? config.stableFor()
-                        : config.pollInterval();
+                next = settling ? soon : config.pollInterval();
             } else {
                 next = folder.backoff;
                 Duration doubled = folder.backoff.multipliedBy(2);

@@ -31,9 +31,10 @@ public class OnetriggerTestResource implements QuarkusTestResourceLifecycleManag
     private static HttpServer gateway;
     private static final List<Posted> POSTED = new CopyOnWriteArrayList<>();
     private static volatile int answer = 200;
+    private static volatile String refused = "\u0000";
 
-    /** One event the gateway received: the function it named, and the body. */
-    record Posted(String function, String authorization, JsonNode event) {
+    /** One event the gateway received: the function and uid it named, and the body. */
+    record Posted(String function, String uid, String authorization, JsonNode event) {
     }
 
     @Override
@@ -45,11 +46,17 @@ public class OnetriggerTestResource implements QuarkusTestResourceLifecycleManag
             gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             gateway.createContext("/events/onedata", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                String query = exchange.getRequestURI().getQuery();
-                int status = answer;
+                Map<String, String> query = new java.util.HashMap<>();
+                String raw = exchange.getRequestURI().getQuery();
+                for (String pair : raw == null ? new String[0] : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    query.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+                JsonNode event = Json.json().readTree(body);
+                int status = event.path("Key").asText().endsWith(refused) ? 400 : answer;
                 if (status == 200) {
-                    POSTED.add(new Posted(query == null ? null : query.replace("function=", ""),
-                            exchange.getRequestHeaders().getFirst("Authorization"), Json.json().readTree(body)));
+                    POSTED.add(new Posted(query.get("function"), query.get("uid"),
+                            exchange.getRequestHeaders().getFirst("Authorization"), event));
                 }
                 byte[] reply = "{\"accepted\":1}".getBytes();
                 exchange.sendResponseHeaders(status, reply.length);
@@ -90,5 +97,10 @@ public class OnetriggerTestResource implements QuarkusTestResourceLifecycleManag
     /** What the gateway answers from now on: 200, or e.g. 503 while it is "down". */
     static void answer(int status) {
         answer = status;
+    }
+
+    /** The gateway refuses (400, as a malformed event) every event whose key ends so. */
+    static void refuse(String keySuffix) {
+        refused = keySuffix;
     }
 }

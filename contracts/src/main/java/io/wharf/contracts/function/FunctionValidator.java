@@ -343,9 +343,10 @@ public final class FunctionValidator {
                         "must be a host name with an optional port, or an http(s) URL of the Oneprovider"));
             }
             if (p.space() != null && !p.space().isBlank() && (p.space().contains("/") || hasControl(p.space())
-                    || p.space().length() > MAX_NAME_CHARS)) {
+                    || p.space().length() > MAX_NAME_CHARS || p.space().strip().equals(".")
+                    || p.space().strip().equals(".."))) {
                 v.add(new Violation(at + ".space", "must be a space name: at most " + MAX_NAME_CHARS
-                        + " characters, without '/' or control characters"));
+                        + " characters, without '/' or control characters, not '.' or '..'"));
             }
             if (p.token() != null && (hasControl(p.token()) || p.token().length() > 4096)) {
                 v.add(new Violation(at + ".token", "must be at most 4096 characters without control characters"));

@@ -22,16 +22,21 @@ public final class Oneprovider {
         }
         String v = value.strip();
         if (HOST.matcher(v).matches()) {
-            return true;
+            return validPort(v.contains(":") ? v.substring(v.lastIndexOf(':') + 1) : null);
         }
         try {
             URI uri = URI.create(v);
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
                     && uri.getUserInfo() == null && uri.getQuery() == null && uri.getFragment() == null
-                    && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"));
+                    && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
+                    && (uri.getPort() == -1 || uri.getPort() <= 65535);
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static boolean validPort(String port) {
+        return port == null || Integer.parseInt(port) <= 65535;
     }
 
     /** The provider's base URL, without a trailing '/': {@code https://<host>} unless a scheme was given. */

@@ -8,6 +8,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.wharf.contracts.ValidationException;
+import io.wharf.contracts.function.FunctionNames;
 import io.wharf.gateway.ingest.IngestResult;
 import io.wharf.gateway.ingest.IngestService;
 import io.wharf.gateway.ingest.MalformedEventException;
@@ -34,17 +36,23 @@ public class EventsResource {
     }
 
     /**
-     * OneTrigger's events, from Wharf's onetrigger (its token was checked before the body was read). Onetrigger names
-     * the function whose watch saw the file ({@code ?function=}); without it, every function whose Onedata input
-     * holds the file gets it. Stored before the answer, like MinIO's: a 5xx means "send it again", and a second
-     * delivery of the same file is a duplicate.
+     * OneTrigger's events, from Wharf's onetrigger (its token was checked before the body was read), for the function
+     * ({@code ?function=}) and the incarnation of it ({@code ?uid=}) whose watch saw the file: Onedata space names
+     * are per user, so a file is never routed by its space's name alone, and an announcement made for a deleted
+     * function never reaches a new function of the same name. Stored before the answer, like MinIO's: a 5xx means
+     * "send it again", and a second delivery of the same file is a duplicate.
      */
     @POST
     @Path("/onedata")
     @Produces(MediaType.APPLICATION_JSON)
-    public IngestResult onedata(@QueryParam("function") String function, byte[] body) {
+    public IngestResult onedata(@QueryParam("function") String function, @QueryParam("uid") String uid,
+            byte[] body) {
+        if (function == null || !FunctionNames.isValid(function)) {
+            ingest.rejected("malformed");
+            throw new ValidationException("function", "is required: the name of the function whose watch saw the file");
+        }
         try {
-            return ingest.onedata(body, function == null || function.isBlank() ? null : function);
+            return ingest.onedata(body, function, uid);
         } catch (MalformedEventException e) {
             ingest.rejected(e.reason());
             throw ApiException.badRequest(e.getMessage());

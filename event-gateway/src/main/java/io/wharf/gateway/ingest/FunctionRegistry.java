@@ -91,24 +91,17 @@ public class FunctionRegistry {
     }
 
     /**
-     * The Onedata inputs a new file of a space falls in, as (function, provider id) pairs: of the one function
-     * named (onetrigger names the function whose watch saw the file), or of every function reading that space.
+     * The function's Onedata input a new file of a space falls in (the first, when several do), as a one-element list;
+     * empty when none holds it.
      */
-    public List<OnedataRoute> onedataRoutes(String function, String space, String path) {
-        List<FunctionDefinition> candidates = function != null
-                ? get(function).stream().toList()
-                : functions.values().stream().toList();
-        List<OnedataRoute> routes = new java.util.ArrayList<>();
-        for (FunctionDefinition fn : candidates) {
-            fn.input()
-                    .stream()
-                    .filter(in -> in.provider() != null && ProviderRef.ONEDATA.equals(in.provider().type()))
-                    .filter(in -> acceptsOnedata(fn, in, space, path))
-                    .map(in -> new OnedataRoute(fn, in.provider().id()))
-                    .findFirst()
-                    .ifPresent(routes::add);
-        }
-        return routes;
+    public List<OnedataRoute> onedataRoutes(FunctionDefinition fn, String space, String path) {
+        return fn.input()
+                .stream()
+                .filter(in -> in.provider() != null && ProviderRef.ONEDATA.equals(in.provider().type()))
+                .filter(in -> acceptsOnedata(fn, in, space, path))
+                .map(in -> new OnedataRoute(fn, in.provider().id()))
+                .limit(1)
+                .toList();
     }
 
     /** A function reading a Onedata file from its provider {@code providerId}. */

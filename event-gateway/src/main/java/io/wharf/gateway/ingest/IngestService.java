@@ -73,26 +73,34 @@ public class IngestService {
     }
 
     /**
-     * A OneTrigger event: a new file of a Onedata space, for the function named (onetrigger's), or for every function
-     * whose Onedata input holds it (a OneTrigger of one's own). A file no function reads is dead-lettered.
+     * A OneTrigger event: a new file of a Onedata space, for the function whose watch saw it. An announcement for
+     * another incarnation of the function (deleted since; {@code uid}) is ignored; a file outside the function's
+     * Onedata inputs is dead-lettered.
      *
+     * @param function a valid function name
+     * @param uid the incarnation the announcement was made for, when given
      * @throws MalformedEventException when the body is not a OneTrigger event
      */
-    public IngestResult onedata(byte[] body, String function) {
+    public IngestResult onedata(byte[] body, String function, String uid) {
         OnedataEvents.FileEvent event = OnedataEvents.parse(body);
         String where = event.space() + "/" + ObjectKeys.printable(event.path());
+        java.util.Optional<FunctionDefinition> fn = registry.get(function);
+        if (fn.isPresent() && uid != null && !uid.equals(fn.get().uid())) {
+            LOG.debugf("function=%s: an announcement for its earlier incarnation %s ignored", function, uid);
+            return new IngestResult(0, 0, 1, 0);
+        }
+        String target = fn.isPresent() ? function : Names.UNATTRIBUTED;
         try {
             ObjectKeys.fileName(event.path());
         } catch (UnsafeKeyException e) {
-            return deadLetter(function != null ? function : Names.UNATTRIBUTED, "onedata", body, "unsafe-key",
-                    e.getMessage());
+            return deadLetter(target, "onedata", body, "unsafe-key", e.getMessage());
         }
-        List<FunctionRegistry.OnedataRoute> routes = registry.onedataRoutes(function, event.space(), event.path());
+        List<FunctionRegistry.OnedataRoute> routes = fn.isEmpty()
+                ? List.of()
+                : registry.onedataRoutes(fn.get(), event.space(), event.path());
         if (routes.isEmpty()) {
-            String target = function != null && registry.get(function).isPresent() ? function : Names.UNATTRIBUTED;
-            return deadLetter(target, "onedata", body, "no-function", (function != null
-                    ? "function " + function + " has no Onedata input holding "
-                    : "no function's Onedata input holds ") + where);
+            return deadLetter(target, "onedata", body, "no-function", "function " + function
+                    + (fn.isPresent() ? " has no Onedata input holding " : " does not exist, for ") + where);
         }
         IngestResult result = new IngestResult(0, 0, 0, 0);
         for (FunctionRegistry.OnedataRoute route : routes) {

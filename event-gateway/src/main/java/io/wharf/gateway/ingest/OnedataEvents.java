@@ -67,6 +67,10 @@ public final class OnedataEvents {
         if (!root.path("Records").isArray() || root.get("Records").size() != 1) {
             throw new MalformedEventException("Records: must hold exactly one record, the file");
         }
+        if (!root.get("Records").get(0).isObject()) {
+            throw new MalformedEventException("Records[0]: must be an object (objectKey, objectId, eventTime, "
+                    + "eventSource)");
+        }
         OneTriggerEvent.Record record;
         try {
             record = Json.json().treeToValue(root.get("Records").get(0), OneTriggerEvent.Record.class);

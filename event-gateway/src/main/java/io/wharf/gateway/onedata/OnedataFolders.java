@@ -82,6 +82,12 @@ public class OnedataFolders {
                                     + p.oneproviderHost())
                             : new Violation(at + ".oneprovider_host", e.getMessage()));
             return;
+        } catch (EndpointGuard.ForbiddenEndpointException e) {
+            // which internal address a name resolves to is none of the caller's business
+            LOG.infof("function=%s onedata.%s refused: %s", fn.name(), id, e.getMessage());
+            violations.add(new Violation(at + ".oneprovider_host", "resolves to a loopback, link-local or private "
+                    + "address, which functions may not use on this platform"));
+            return;
         } catch (IOException | RuntimeException e) {
             violations.add(new Violation(at + ".oneprovider_host", "cannot be used: " + e.getMessage()));
             return;

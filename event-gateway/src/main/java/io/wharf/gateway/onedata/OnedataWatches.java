@@ -21,7 +21,9 @@ import io.wharf.contracts.function.StorageIO;
 import io.wharf.contracts.function.StorageProviders.OnedataProvider;
 import io.wharf.contracts.onedata.OnedataWatch;
 import io.wharf.contracts.onedata.WatchStatus;
+import io.wharf.jetstream.FunctionStore;
 import io.wharf.jetstream.OnedataStores;
+import io.wharf.jetstream.Versioned;
 
 /**
  * Registers each function's Onedata input folders with onetrigger ({@link OnedataStores.Watches}), and shows how
@@ -39,8 +41,10 @@ public class OnedataWatches {
     private final OnedataStores.Watches watches;
     private final OnedataStores.Statuses statuses;
     private final OnedataStores.Announced announced;
+    private final FunctionStore functions;
 
-    public OnedataWatches(Connection connection) {
+    public OnedataWatches(Connection connection, FunctionStore functions) {
+        this.functions = functions;
         this.watches = new OnedataStores.Watches(connection);
         this.statuses = new OnedataStores.Statuses(connection);
         this.announced = new OnedataStores.Announced(connection);
@@ -48,10 +52,13 @@ public class OnedataWatches {
 
     /** Registers (or updates, or withdraws) the watch of a stored function, its token as sealed in it. */
     public void register(FunctionDefinition fn) {
-        Optional<OnedataWatch> current = watches.get(fn.name()).filter(w -> w.uid().equals(fn.uid()));
+        Optional<OnedataWatch> stored = watches.get(fn.name());
+        Optional<OnedataWatch> current = stored.filter(w -> w.uid().equals(fn.uid()));
         Optional<OnedataWatch> wanted = watchOf(fn, current, Instant.now());
         if (wanted.isEmpty()) {
-            remove(fn.name());
+            if (stored.isPresent()) {
+                remove(fn.name());
+            }
             return;
         }
         if (!wanted.equals(current)) {
@@ -67,15 +74,22 @@ public class OnedataWatches {
         announced.forget(function);
     }
 
-    /** Brings the watches in line with the stored functions (a create or delete that stopped half way). */
-    public void reconcile(Collection<FunctionDefinition> functions) {
+    /**
+     * Brings the watches in line with the stored functions (a create or delete that stopped half way). Each function
+     * is read again just before its watch is written or withdrawn: one created, replaced or deleted during the round
+     * keeps the watch its own request gave it.
+     */
+    public void reconcile(Collection<FunctionDefinition> listed) {
         Set<String> names = new HashSet<>();
-        for (FunctionDefinition fn : functions) {
+        for (FunctionDefinition fn : listed) {
             names.add(fn.name());
-            register(fn);
+            functions.get(fn.name())
+                    .map(Versioned::value)
+                    .filter(now -> java.util.Objects.equals(now.uid(), fn.uid()))
+                    .ifPresent(this::register);
         }
         for (String function : watches.functions()) {
-            if (!names.contains(function)) {
+            if (!names.contains(function) && functions.get(function).isEmpty()) {
                 remove(function);
             }
         }

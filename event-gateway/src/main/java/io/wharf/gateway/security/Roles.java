@@ -9,6 +9,8 @@ public final class Roles {
     public static final String INVOKER = "invoker";
     /** MinIO, sending bucket notifications with the webhook token. */
     public static final String WEBHOOK = "webhook";
+    /** Wharf's onetrigger, announcing new Onedata files with its own token. */
+    public static final String ONETRIGGER = "onetrigger";
     /** A user listed in {@code wharf.gateway.operators}: may read the platform's metrics. */
     public static final String OPERATOR = "operator";
 

@@ -56,7 +56,7 @@ public class WebhookTokenMechanism implements HttpAuthenticationMechanism {
         return Uni.createFrom()
                 .item(QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(onedata ? "onetrigger" : "minio-webhook"))
-                        .addRole(Roles.WEBHOOK)
+                        .addRole(onedata ? Roles.ONETRIGGER : Roles.WEBHOOK)
                         .build());
     }
 

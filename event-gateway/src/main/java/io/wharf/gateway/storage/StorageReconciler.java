@@ -110,7 +110,10 @@ public class StorageReconciler {
                     LOG.infof("function=%s given a uid", fn.name());
                 }
                 buckets.adopt(fn);
-                if (!functionStorage.issuedFor(fn)) {
+                if (!StoragePolicies.usesPlatformStorage(fn)) {
+                    // a function on other stores only (Onedata, S3) has no keys of the platform's MinIO
+                    functionStorage.revoke(fn.name());
+                } else if (!functionStorage.issuedFor(fn)) {
                     functionStorage.issue(fn);
                     LOG.infof("function=%s given its own storage credentials", fn.name());
                 }

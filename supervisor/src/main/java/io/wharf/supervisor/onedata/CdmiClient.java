@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.wharf.contracts.onedata.Oneprovider;
+import io.wharf.supervisor.EndpointGuard;
 
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -126,6 +127,8 @@ public final class CdmiClient {
     private Response call(Request request) throws IOException {
         try {
             return http.newCall(request).execute();
+        } catch (EndpointGuard.ForbiddenEndpointException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException("cannot reach the Oneprovider " + base.host() + ": " + e.getMessage(), e);
         }
