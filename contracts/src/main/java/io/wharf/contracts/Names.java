@@ -42,6 +42,12 @@ public final class Names {
     public static final String ONEDATA_ANNOUNCED_BUCKET = "wharf-onedata-announced";
     /** How onetrigger's watch of each function is doing, under its name (written by onetrigger). */
     public static final String ONEDATA_STATUS_BUCKET = "wharf-onedata-status";
+    /** Builds waiting for the build service, one message per build ({@code wharf.builds.<id>}). */
+    public static final String BUILDS_STREAM = "WHARF_BUILDS";
+    /** Every build's record, under its id. */
+    public static final String BUILDS_BUCKET = "wharf-builds";
+    /** Each build's context ({@code <id>.context}, a gzipped tar) and log ({@code <id>.log}). */
+    public static final String BUILD_FILES_BUCKET = "wharf-build-files";
     /** Each dispatcher's latest capacity report, under its instance id; a report expires after {@link #CAPACITY_TTL}. */
     public static final String CAPACITY_BUCKET = "wharf-capacity";
     public static final java.time.Duration CAPACITY_TTL = java.time.Duration.ofMinutes(2);
@@ -55,6 +61,10 @@ public final class Names {
     private static final String INVOKE_PREFIX = "wharf.invoke.";
 
     private Names() {
+    }
+
+    public static String buildsSubject(String buildId) {
+        return "wharf.builds." + buildId;
     }
 
     public static String eventsSubject(String function) {

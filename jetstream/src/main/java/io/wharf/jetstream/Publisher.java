@@ -53,6 +53,17 @@ public final class Publisher {
     }
 
     /**
+     * Asks the build service for a build on {@code wharf.builds.<id>}; the message id (the build and its attempt)
+     * keeps a repeated request from starting it twice. The message holds only the build's id: the record and the
+     * context are in their stores.
+     */
+    public PublishAck publishBuild(String subject, String messageId) {
+        String id = subject.substring(subject.lastIndexOf('.') + 1);
+        return publish(subject, new Headers(), id.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                PublishOptions.builder().messageId(messageId).expectedStream(Names.BUILDS_STREAM).build());
+    }
+
+    /**
      * Publishes an envelope again, replayed from the dead-letter stream: under a message id of its own (the
      * replay), so the duplicate window does not drop it; its execution id, derived from the envelope's id, is the
      * same, so it is a new attempt of the same execution.

@@ -54,6 +54,10 @@ public final class Topology {
             ensureStream(jsm, stream(Names.EXECUTIONS_STREAM, RetentionPolicy.Limits, Duration.ofDays(7), replicas)
                     .subjects(Names.executionsWildcard())
                     .build());
+            ensureStream(jsm, stream(Names.BUILDS_STREAM, RetentionPolicy.WorkQueue, null, replicas)
+                    .subjects(Names.buildsSubject("*"))
+                    .duplicateWindow(duplicateWindow)
+                    .build());
             ensureBucket(connection, KeyValueConfiguration.builder()
                     .name(Names.FUNCTIONS_BUCKET)
                     .maxHistoryPerKey(5)
@@ -68,7 +72,7 @@ public final class Topology {
                     .build());
             for (String bucket : List.of(Names.USERS_BUCKET, Names.BUCKETS_BUCKET, Names.FUNCTION_STORAGE_BUCKET,
                     Names.SWEEP_BUCKET, Names.SETTINGS_BUCKET, Names.ONEDATA_WATCHES_BUCKET,
-                    Names.ONEDATA_ANNOUNCED_BUCKET, Names.ONEDATA_STATUS_BUCKET)) {
+                    Names.ONEDATA_ANNOUNCED_BUCKET, Names.ONEDATA_STATUS_BUCKET, Names.BUILDS_BUCKET)) {
                 ensureBucket(connection, KeyValueConfiguration.builder()
                         .name(bucket)
                         .maxHistoryPerKey(1)
@@ -86,6 +90,10 @@ public final class Topology {
             ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.RESPONSES_BUCKET)
                     .storageType(StorageType.File)
                     .ttl(Names.RESPONSES_TTL)
+                    .replicas(replicas)
+                    .build());
+            ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.BUILD_FILES_BUCKET)
+                    .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
             ensureObjectStore(connection, ObjectStoreConfiguration.builder(Names.LOGS_BUCKET)

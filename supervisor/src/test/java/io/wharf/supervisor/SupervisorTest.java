@@ -215,7 +215,7 @@ class SupervisorTest {
 
     private static FunctionDefinition function(String script) {
         return new FunctionDefinition("fn", null, "img", script, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     private static Envelope objectEvent(String bucket, String key) {

@@ -22,7 +22,8 @@ public final class NatsServer implements AutoCloseable {
     /** The service users of etc/nats-permissions.conf, and the permissions each gets. */
     private static final Map<String, String> SERVICES = Map.of("gateway", "$WHARF_GATEWAY_PERMISSIONS",
             "dispatcher", "$WHARF_DISPATCHER_PERMISSIONS", "minio", "$WHARF_MINIO_PERMISSIONS", "invoker",
-            "$WHARF_INVOKER_PERMISSIONS", "onetrigger", "$WHARF_ONETRIGGER_PERMISSIONS");
+            "$WHARF_INVOKER_PERMISSIONS", "onetrigger", "$WHARF_ONETRIGGER_PERMISSIONS", "builder",
+            "$WHARF_BUILDER_PERMISSIONS");
     private static final String ADMIN = "admin";
 
     private final Path dir;

@@ -41,6 +41,7 @@ public final class Platform implements AutoCloseable {
     private ServerProcess gateway;
     private ServerProcess dispatcher;
     private ServerProcess onetrigger;
+    private ServerProcess builder;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, ClassArchive> archives = new HashMap<>();
 
@@ -125,6 +126,13 @@ public final class Platform implements AutoCloseable {
         all.put("wharf.onetrigger.gateway-url", url());
         all.put("wharf.onetrigger.token", ONETRIGGER_TOKEN);
         onetrigger = startService("onetrigger", "onetrigger", FreePorts.next(), all);
+    }
+
+    /** Starts the build service, as {@code ./wharf up} does. */
+    public void startBuilder(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putIfAbsent("wharf.build.work-dir", dir.resolve("builds").toString());
+        builder = startService("builder", "build-service", FreePorts.next(), all);
     }
 
     /** Stops onetrigger as an operator does (SIGTERM), and waits for it to end. */
@@ -212,7 +220,7 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerProcess p : new ServerProcess[]{onetrigger, dispatcher, gateway}) {
+        for (ServerProcess p : new ServerProcess[]{builder, onetrigger, dispatcher, gateway}) {
             if (p != null) {
                 p.stop();
             }
@@ -240,11 +248,9 @@ public final class Platform implements AutoCloseable {
                 .append("wharf.nats.password=")
                 .append(nats.password(name))
                 .append('\n')
-                .append("wharf.secrets.key=")
-                .append(WharfTestResource.SECRETS_KEY)
-                .append('\n');
-        if (!name.equals("onetrigger")) {
-            // onetrigger never touches the platform's MinIO
+                .append(name.equals("builder") ? "" : "wharf.secrets.key=" + WharfTestResource.SECRETS_KEY + "\n");
+        if (!name.equals("onetrigger") && !name.equals("builder")) {
+            // onetrigger and the build service never touch the platform's MinIO
             properties.append("wharf.storage.endpoint=").append(minio.endpoint()).append('\n');
         }
         if (name.equals("gateway")) {

@@ -42,6 +42,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *        local executors have none to give, docs/kubernetes.md)
  * @param volumes Wharf extension: volumes the operators offer, mounted into the script's container (Kubernetes
  *        executor only, docs/kubernetes.md)
+ * @param build Wharf extension: the image is built for the function from this ({@code image} is then the built one)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -66,7 +67,8 @@ public record FunctionDefinition(
         @JsonProperty("uid") String uid,
         @JsonProperty("revision") Integer revision,
         @JsonProperty("enable_gpu") Boolean enableGpu,
-        @JsonProperty("volumes") List<VolumeMount> volumes) {
+        @JsonProperty("volumes") List<VolumeMount> volumes,
+        @JsonProperty("build") io.wharf.contracts.build.BuildSpec build) {
 
     /** The label by which a function opts in to warm workers; its value is {@code "true"} or {@code "false"}. */
     public static final String WARM_LABEL = "wharf.io/warm";
@@ -103,14 +105,21 @@ public record FunctionDefinition(
     public FunctionDefinition managedBy(String newOwner, String newToken, String newUid, Integer newRevision) {
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, newToken,
                 environment, input, output, storageProviders, newOwner, visibility, allowedUsers, labels, newUid,
-                newRevision, enableGpu, volumes);
+                newRevision, enableGpu, volumes, build);
+    }
+
+    /** The same definition on another image (the one its {@code build} section made). */
+    public FunctionDefinition withImage(String newImage) {
+        return new FunctionDefinition(name, clusterId, newImage, script, cpu, memory, timeout, logLevel, token,
+                environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid,
+                revision, enableGpu, volumes, build);
     }
 
     /** The same definition with another script (an FDL file's {@code script:} read from the file it names). */
     public FunctionDefinition withScript(String newScript) {
         return new FunctionDefinition(name, clusterId, image, newScript, cpu, memory, timeout, logLevel, token,
                 environment, input, output, storageProviders, owner, visibility, allowedUsers, labels, uid,
-                revision, enableGpu, volumes);
+                revision, enableGpu, volumes, build);
     }
 
     /** The same definition with storage provider secrets and environment secrets redacted, for API responses. */
@@ -153,7 +162,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.keepingRedactedSecretsOf(current.storageProviders()), owner, visibility,
-                allowedUsers, labels, uid, revision, enableGpu, volumes);
+                allowedUsers, labels, uid, revision, enableGpu, volumes, build);
     }
 
     /** Every secret value (environment secrets, provider keys and tokens) passed through {@code change}. */
@@ -163,7 +172,7 @@ public record FunctionDefinition(
         return new FunctionDefinition(name, clusterId, image, script, cpu, memory, timeout, logLevel, token,
                 new Environment(environment.variables(), secrets), input, output,
                 storageProviders.withSecrets(change), owner, visibility, allowedUsers, labels, uid,
-                revision, enableGpu, volumes);
+                revision, enableGpu, volumes, build);
     }
 
     /**

@@ -51,8 +51,10 @@ public final class FunctionValidator {
         } else if (!FunctionNames.isValid(fn.name())) {
             v.add(new Violation(prefix + "name", FunctionNames.RULE));
         }
-        if (fn.image() == null || fn.image().isBlank()) {
-            v.add(new Violation(prefix + "image", "is required"));
+        if (fn.build() != null) {
+            // the image is the one built from the build section (the gateway sets it)
+        } else if (fn.image() == null || fn.image().isBlank()) {
+            v.add(new Violation(prefix + "image", "is required (or a build section to build it from)"));
         } else if (!ImageReferences.isValid(fn.image())) {
             v.add(new Violation(prefix + "image", ImageReferences.RULE));
         }

@@ -60,11 +60,11 @@ class SecretCipherTest {
                 """);
         FunctionDefinition withCopy = new FunctionDefinition(thief.name(), null, thief.image(), thief.script(), null,
                 null, null, null, null, new FunctionDefinition.Environment(null, java.util.Map.of("KEY", stolen)),
-                null, null, null, null, null, null, null, thief.uid(), null, null, null);
+                null, null, null, null, null, null, null, thief.uid(), null, null, null, null);
         FunctionDefinition movedField = new FunctionDefinition(owner.name(), null, owner.image(), owner.script(),
                 null, null, null, null, null,
                 new FunctionDefinition.Environment(null, java.util.Map.of("OTHER", stolen)), null, null, null, null,
-                null, null, null, owner.uid(), null, null, null);
+                null, null, null, owner.uid(), null, null, null, null);
 
         assertThat(owner.opened(CIPHER).environment().secrets()).containsEntry("KEY", "hunter2");
         assertThatThrownBy(() -> withCopy.opened(CIPHER)).isInstanceOf(IllegalArgumentException.class);

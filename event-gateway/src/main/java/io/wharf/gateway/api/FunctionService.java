@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.wharf.build.context.GeneratedContexts;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
 import io.wharf.contracts.function.FdlReader;
@@ -16,6 +17,7 @@ import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.FunctionNames;
 import io.wharf.contracts.function.FunctionValidator;
 import io.wharf.contracts.function.SecretCipher;
+import io.wharf.gateway.build.Builds;
 import io.wharf.gateway.ingest.FunctionRegistry;
 import io.wharf.gateway.ingest.InputSweep;
 import io.wharf.gateway.onedata.OnedataFolders;
@@ -56,10 +58,13 @@ public class FunctionService {
     private final ImagePolicy images;
     private final OnedataFolders onedataFolders;
     private final OnedataWatches onedataWatches;
+    private final Builds builds;
 
     public FunctionService(FunctionStore store, StorageSetup storage, FunctionRegistry registry, SecretCipher cipher,
             FunctionRemoval removal, BucketOwnership buckets, FunctionStorage grants, UserStorage users,
-            InputSweep sweep, ImagePolicy images, OnedataFolders onedataFolders, OnedataWatches onedataWatches) {
+            InputSweep sweep, ImagePolicy images, OnedataFolders onedataFolders, OnedataWatches onedataWatches,
+            Builds builds) {
+        this.builds = builds;
         this.images = images;
         this.onedataFolders = onedataFolders;
         this.onedataWatches = onedataWatches;
@@ -82,6 +87,8 @@ public class FunctionService {
         }
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
         FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid(), 1).sealed(cipher);
+        fn = built(fn, user);
+        Builds.checkOwnImage(fn.image(), user, "image");
         // Onedata first: a function whose token or provider cannot be used claims no bucket
         onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, user);
@@ -121,6 +128,8 @@ public class FunctionService {
         FunctionDefinition fn = requested.keepingRedactedSecretsOf(current.value())
                 .managedBy(current.value().owner(), token, uid, current.value().nextRevision())
                 .sealed(cipher);
+        fn = built(fn, current.value().owner());
+        Builds.checkOwnImage(fn.image(), current.value().owner(), "image");
         onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, current.value().owner());
         storage.ensureBuckets(fn);
@@ -194,6 +203,20 @@ public class FunctionService {
         }
         images.check(fn);
         return fn;
+    }
+
+    /**
+     * A function with a build section runs on the image built from it: the build is asked for (once per content and
+     * owner; an unchanged section asks for nothing new) and the function names its image. Executions wait for the
+     * build ({@code BuildGate} in the dispatcher).
+     */
+    private FunctionDefinition built(FunctionDefinition fn, String owner) {
+        if (fn.build() == null) {
+            return fn;
+        }
+        Builds.Submitted submitted = builds.submit(GeneratedContexts.of(fn.build(), "build"), owner,
+                "build.dockerfile");
+        return fn.withImage(submitted.build().image());
     }
 
     private static ApiException notFound(String name) {

@@ -56,6 +56,12 @@ public class ImagePolicy {
         settings.allowImageRepositories(given);
     }
 
+    /** Whether an image may be used: no list, or it starts with one of the repositories allowed. */
+    public boolean allows(String image) {
+        List<String> allowed = allowed();
+        return allowed.isEmpty() || allowed.stream().anyMatch(image::startsWith);
+    }
+
     /** @throws ValidationException when the function's image comes from a repository not allowed */
     public void check(FunctionDefinition fn) {
         List<String> allowed = allowed();

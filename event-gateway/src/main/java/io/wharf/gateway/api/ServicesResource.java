@@ -13,8 +13,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.wharf.contracts.build.BuildRecord;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.SecretCipher;
+import io.wharf.contracts.onedata.WatchStatus;
+import io.wharf.gateway.build.Builds;
 import io.wharf.gateway.onedata.OnedataWatches;
 import io.wharf.gateway.security.Caller;
 
@@ -33,7 +36,11 @@ public class ServicesResource {
 
     private final OnedataWatches onedata;
 
-    public ServicesResource(FunctionService functions, Caller caller, SecretCipher cipher, OnedataWatches onedata) {
+    private final Builds builds;
+
+    public ServicesResource(FunctionService functions, Caller caller, SecretCipher cipher, OnedataWatches onedata,
+            Builds builds) {
+        this.builds = builds;
         this.onedata = onedata;
         this.functions = functions;
         this.caller = caller;
@@ -59,9 +66,24 @@ public class ServicesResource {
      */
     @GET
     @Path("/{name}/status")
-    public OnedataWatches.FunctionStatus status(@PathParam("name") String name) {
+    public FunctionStatus status(@PathParam("name") String name) {
         FunctionDefinition fn = functions.visible(name, caller.user()).value();
-        return new OnedataWatches.FunctionStatus(fn.name(), onedata.statusOf(fn));
+        BuildRecord build = fn.build() == null || fn.image() == null
+                ? null
+                : builds.get(fn.image().substring(fn.image().lastIndexOf(':') + 1), fn.owner()).orElse(null);
+        return new FunctionStatus(fn.name(), build, onedata.statusOf(fn));
+    }
+
+    /**
+     * What {@code GET /system/services/<name>/status} answers.
+     *
+     * @param build the build of its image, when it has a build section (its state, and why it failed)
+     * @param onedata its Onedata input folders
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record FunctionStatus(@com.fasterxml.jackson.annotation.JsonProperty("name") String name,
+            @com.fasterxml.jackson.annotation.JsonProperty("build") BuildRecord build,
+            @com.fasterxml.jackson.annotation.JsonProperty("onedata") List<WatchStatus.Folder> onedata) {
     }
 
     /** OSCAR's access check: 200 with no body when the caller may use the function; 404 as for no function. */

@@ -12,8 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.nats.client.Connection;
 import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.contracts.function.ProviderRef;
@@ -136,10 +134,5 @@ public class OnedataWatches {
         return folders.isEmpty()
                 ? Optional.empty()
                 : Optional.of(new OnedataWatch(fn.name(), fn.uid(), fn.owner(), folders));
-    }
-
-    /** What {@code GET /system/services/<name>/status} answers. */
-    public record FunctionStatus(@JsonProperty("name") String name,
-            @JsonProperty("onedata") List<WatchStatus.Folder> onedata) {
     }
 }

@@ -79,11 +79,14 @@ public class ExecutionHandler {
     private final MeterRegistry meters;
     private final SecretCipher cipher;
     private final Workload workload;
+    private final BuildGate buildGate;
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, ResponseStore responses,
             Publisher publisher,
             ExecutionRuntime runtime, DispatcherConfig config, DispatcherIdentity identity,
-            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, Workload workload) {
+            ScheduledExecutorService heartbeats, MeterRegistry meters, SecretCipher cipher, Workload workload,
+            BuildGate buildGate) {
+        this.buildGate = buildGate;
         this.functions = functions;
         this.executions = executions;
         this.logs = logs;
@@ -239,6 +242,7 @@ public class ExecutionHandler {
             note(ws, "wharf: input %s", envelope.isInvocation()
                     ? "from the invocation's body"
                     : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
+            buildGate.check(fn);
             Outcome outcome = runtime.carryOut(new Attempt(id, envelope, fn, ws, () -> started(envelope, fn,
                     execution), execution::isCancelled));
             if (outcome.cancelled()) {

@@ -31,7 +31,7 @@ final class Outages {
             if (t instanceof EndpointGuard.ForbiddenEndpointException) {
                 return false;
             }
-            if (t instanceof NoCapacityException) {
+            if (t instanceof NoCapacityException || t instanceof BuildGate.BuildPending) {
                 return true;
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException

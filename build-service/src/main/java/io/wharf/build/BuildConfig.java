@@ -1,0 +1,59 @@
+package io.wharf.build;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.wharf.jetstream.NatsConfig;
+
+/** Everything the build service can be told, under {@code wharf.*}. */
+@ConfigMapping(prefix = "wharf")
+public interface BuildConfig {
+
+    NatsConfig nats();
+
+    Build build();
+
+    interface Build {
+
+        /** The engine that builds on this machine ({@code podman build}); nothing a user gives reaches its arguments. */
+        @WithDefault("podman")
+        String engine();
+
+        /** Builds at once. */
+        @WithDefault("1")
+        int concurrency();
+
+        /** The longest a build may take; it is stopped then, and fails. */
+        @WithDefault("15M")
+        Duration timeout();
+
+        /** Memory of each {@code RUN} step (the engine's {@code --memory}, swap included). */
+        @WithDefault("1g")
+        String memory();
+
+        /** CPU of each {@code RUN} step, in cores. */
+        @WithDefault("1")
+        double cpus();
+
+        /** Processes of each {@code RUN} step. */
+        @WithDefault("1024")
+        int pids();
+
+        /**
+         * The network of each {@code RUN} step: {@code none} (default: a build gets no network) or {@code private}
+         * (for builds that install packages from the network, where the operator allows it).
+         */
+        @WithDefault("none")
+        String network();
+
+        /** Where contexts are unpacked while they build (under a folder of each build's own). */
+        Optional<Path> workDir();
+
+        /** The longest build log kept. */
+        @WithDefault("1048576")
+        int maxLogBytes();
+    }
+}

@@ -1,0 +1,196 @@
+package io.wharf.build;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.quarkus.runtime.StartupEvent;
+import io.wharf.build.context.BuildContext;
+import io.wharf.build.context.ContextArchives;
+import io.wharf.build.context.Limits;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.build.BuildRecord;
+import io.wharf.jetstream.BuildStore;
+import io.wharf.jetstream.ConflictException;
+import io.wharf.jetstream.PullLoop;
+import io.wharf.jetstream.StoreException;
+import io.wharf.jetstream.Versioned;
+
+/**
+ * Carries out the builds asked for on {@code wharf.builds.<id>}, {@code concurrency} at a time, through the shared
+ * {@link PullLoop}: the record turns Running (compare-and-set: one worker per build), the context is unpacked into a
+ * folder of its own, the engine builds it, the log is stored, the record turns Succeeded (with the image's digest) or
+ * Failed (with why), and the message is acked last. A service that stops mid-build leaves the message unacked: the
+ * build starts again (its record's attempt counts up).
+ */
+@ApplicationScoped
+public class BuildWorker {
+
+    private static final Logger LOG = Logger.getLogger(BuildWorker.class);
+    static final String CONSUMER = "wharf-builder";
+    private static final Duration ACK_WAIT = Duration.ofSeconds(60);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+    private final Connection connection;
+    private final BuildStore store;
+    private final BuildConfig.Build config;
+    private final PodmanBuilder builder;
+    private final Path workDir;
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wharf-build-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private PullLoop loop;
+
+    public BuildWorker(Connection connection, BuildConfig config) {
+        this.connection = connection;
+        this.store = new BuildStore(connection);
+        this.config = config.build();
+        this.builder = new PodmanBuilder(config.build());
+        this.workDir = config.build()
+                .workDir()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "wharf-builds"));
+    }
+
+    void start(@Observes StartupEvent event) throws IOException {
+        Files.createDirectories(workDir);
+        ConsumerConfiguration consumer = ConsumerConfiguration.builder()
+                .durable(CONSUMER)
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(ACK_WAIT)
+                .maxAckPending(Math.max(1, config.concurrency()))
+                .build();
+        loop = PullLoop.start(connection, Names.BUILDS_STREAM, consumer, Math.max(1, config.concurrency()),
+                Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
+                    Thread t = new Thread(r, "wharf-build");
+                    t.setDaemon(true);
+                    return t;
+                }), this::handle);
+        LOG.infof("building with %s, %d at a time, network %s", config.engine(), config.concurrency(),
+                config.network());
+    }
+
+    /** Whether the pull loop runs and reaches NATS. */
+    public boolean isHealthy() {
+        return loop != null && loop.isHealthy();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+        }
+        heartbeats.shutdownNow();
+    }
+
+    void handle(Message message) {
+        String id = new String(message.getData(), java.nio.charset.StandardCharsets.UTF_8);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(message::inProgress, HEARTBEAT.toMillis(),
+                HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            build(id);
+            message.ack();
+        } catch (StoreException e) {
+            LOG.warnf("build=%s: %s; it is tried again", id, e.getMessage());
+            message.nakWithDelay(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            message.nak();
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    private void build(String id) throws InterruptedException {
+        Optional<Versioned<BuildRecord>> found = store.get(id);
+        if (found.isEmpty() || found.get().value().isFinal()) {
+            return;
+        }
+        BuildRecord running = found.get().value().running(clock.instant());
+        long revision;
+        try {
+            revision = store.update(running, found.get().revision());
+        } catch (ConflictException e) {
+            LOG.debugf("build=%s changed meanwhile; the newer request carries on", id);
+            return;
+        }
+        Path dir = workDir.resolve(id + "-" + running.attempt());
+        Path log = dir.resolve("build.log");
+        BuildRecord outcome;
+        try {
+            deleteTree(dir);
+            Files.createDirectories(dir.resolve("context"));
+            BuildContext context = ContextArchives.read(store.context(id)
+                    .orElseThrow(() -> new IOException(
+                            "its context is not stored")),
+                    running.dockerfilePath(), Limits.DEFAULT);
+            context.writeTo(dir.resolve("context"));
+            LOG.infof("build=%s of %s started (attempt %d)", id, running.owner(), running.attempt());
+            PodmanBuilder.Outcome built = builder.build(dir.resolve("context"), context.dockerfilePath(),
+                    running.image(), log);
+            outcome = built.succeeded()
+                    ? running.succeeded(built.digest(), clock.instant())
+                    : running.failed(built.failure(), clock.instant());
+        } catch (IOException | RuntimeException e) {
+            outcome = running.failed("cannot build: " + e.getMessage(), clock.instant());
+        }
+        storeLog(id, log);
+        try {
+            store.update(outcome, revision);
+        } catch (ConflictException e) {
+            LOG.warnf("build=%s changed while it was built; its outcome is not recorded", id);
+        }
+        LOG.infof("build=%s %s%s", id, outcome.state(), outcome.error() == null ? "" : ": " + outcome.error());
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warnf("build=%s: its folder %s is left: %s", id, dir, e.getMessage());
+        }
+    }
+
+    /** Keeps the end of the log, up to the configured size. */
+    private void storeLog(String id, Path log) {
+        try {
+            byte[] bytes = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+            if (bytes.length > config.maxLogBytes()) {
+                bytes = java.util.Arrays.copyOfRange(bytes, bytes.length - config.maxLogBytes(), bytes.length);
+            }
+            store.putLog(id, new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            LOG.warnf("build=%s: its log cannot be read: %s", id, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

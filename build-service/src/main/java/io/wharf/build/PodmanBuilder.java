@@ -1,0 +1,89 @@
+package io.wharf.build;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.wharf.supervisor.ProcessRunner;
+import io.wharf.supervisor.RunResult;
+
+/**
+ * {@code podman build} of one context on this machine, with the guards of an execution: the engine gets a fixed
+ * environment and arguments Wharf writes (the context's folder and the Containerfile's path are Wharf's own paths,
+ * the tag is Wharf's), never a user's value; each {@code RUN} step is limited in memory, CPU and processes, keeps only
+ * the capabilities a build needs (podman build takes no {@code no-new-privileges}), has no
+ * network unless the operator allows one, mounts nothing of the host, and may not pull: base images must be on this
+ * machine already (no registry here). The whole build has a deadline.
+ */
+final class PodmanBuilder {
+
+    /** The engine's own environment, taken from the service's: nothing else reaches the engine. */
+    private static final Set<String> ENGINE_VARIABLES = Set.of("PATH", "HOME", "CONTAINERS_CONF", "XDG_RUNTIME_DIR",
+            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TMPDIR", "LANG");
+    private static final Pattern IMAGE_ID = Pattern.compile("(sha256:)?[0-9a-f]{64}");
+
+    private final BuildConfig.Build config;
+    private final Map<String, String> environment;
+
+    PodmanBuilder(BuildConfig.Build config) {
+        this.config = config;
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (ENGINE_VARIABLES.contains(k)) {
+                env.put(k, v);
+            }
+        });
+        this.environment = Map.copyOf(env);
+    }
+
+    /** What a build ended with: the image's id when it succeeded, or why it failed. */
+    record Outcome(String digest, String failure) {
+
+        boolean succeeded() {
+            return digest != null;
+        }
+    }
+
+    /**
+     * @param contextDir the unpacked context (Wharf's folder)
+     * @param dockerfile the Containerfile's checked path inside it
+     * @param tag the image to make
+     * @param log where the engine's output goes
+     */
+    Outcome build(Path contextDir, String dockerfile, String tag, Path log) throws IOException, InterruptedException {
+        Path iid = contextDir.getParent().resolve("image-id");
+        long cpuPeriod = 100_000;
+        long cpuQuota = Math.max(1_000, Math.round(config.cpus() * cpuPeriod));
+        List<String> command = List.of(config.engine(), "build",
+                "--pull=never",
+                "--network=" + config.network(),
+                "--memory=" + config.memory(), "--memory-swap=" + config.memory(),
+                "--cpu-period=" + cpuPeriod, "--cpu-quota=" + cpuQuota,
+                "--ulimit=nproc=" + config.pids() + ":" + config.pids(),
+                "--cap-drop=all", "--cap-add=CHOWN,DAC_OVERRIDE,FOWNER,SETUID,SETGID",
+                "--file=" + contextDir.resolve(dockerfile),
+                "--tag=" + tag,
+                "--iidfile=" + iid,
+                contextDir.toString());
+        RunResult result = ProcessRunner.run(command, environment, contextDir.getParent(), config.timeout(), log,
+                () -> {
+                });
+        if (result.timedOut()) {
+            return new Outcome(null, "the build took longer than " + config.timeout());
+        }
+        if (!result.succeeded() || !Files.exists(iid)) {
+            return new Outcome(null, "the build failed (exit " + result.exitCode() + "); see its log");
+        }
+        String id = Files.readString(iid, StandardCharsets.UTF_8).strip();
+        if (!IMAGE_ID.matcher(id).matches()) {
+            return new Outcome(null, "the engine wrote no image id");
+        }
+        return new Outcome(id.startsWith("sha256:") ? id : "sha256:" + id, null);
+    }
+}

@@ -1,0 +1,128 @@
+package io.wharf.gateway.build;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.nats.client.Connection;
+import io.wharf.build.context.BuildContext;
+import io.wharf.build.context.Containerfiles;
+import io.wharf.contracts.Hashes;
+import io.wharf.contracts.Names;
+import io.wharf.contracts.ValidationException;
+import io.wharf.contracts.Violation;
+import io.wharf.contracts.build.BuildRecord;
+import io.wharf.gateway.api.ImagePolicy;
+import io.wharf.jetstream.BuildStore;
+import io.wharf.jetstream.ConflictException;
+import io.wharf.jetstream.Publisher;
+import io.wharf.jetstream.Versioned;
+
+/**
+ * Accepts builds: a checked context becomes a build record (pending), its context is stored, and the build service is
+ * asked on {@code wharf.builds.<id>}. The id comes from the owner and the context's content, so the same definition is
+ * built once per user (asked again, the existing build is answered; a failed one is tried again); the image is the
+ * owner's own ({@code localhost/wharf-builds/<user key>:<id>}), which no other user's function may name.
+ */
+@ApplicationScoped
+public class Builds {
+
+    /** Where built images are tagged on one machine; each user has a repository of their own below it. */
+    public static final String IMAGE_PREFIX = "localhost/wharf-builds/";
+    private static final Logger LOG = Logger.getLogger(Builds.class);
+
+    private final BuildStore store;
+    private final Publisher publisher;
+    private final ImagePolicy images;
+
+    public Builds(Connection connection, Publisher publisher, ImagePolicy images) {
+        this.store = new BuildStore(connection);
+        this.publisher = publisher;
+        this.images = images;
+    }
+
+    /** The submission's outcome: the build, and whether it is new (or built, or building, already). */
+    public record Submitted(BuildRecord build, boolean created) {
+    }
+
+    /**
+     * @param field the field bad input is reported under ({@code dockerfile}, {@code build.dockerfile})
+     * @throws ValidationException when a base image comes from a repository the platform does not allow
+     */
+    public Submitted submit(BuildContext context, String owner, String field) {
+        checkBaseImages(context, field);
+        String hash = context.hash();
+        String id = Hashes.sha256Hex(owner, hash).substring(0, 16);
+        String image = repositoryOf(owner) + ":" + id;
+        Optional<Versioned<BuildRecord>> existing = store.get(id);
+        if (existing.isPresent() && !BuildRecord.FAILED.equals(existing.get().value().state())) {
+            return new Submitted(existing.get().value(), false);
+        }
+        // the context first: a record never names a context that is not there
+        store.putContext(id, context.toTarGz());
+        BuildRecord build;
+        try {
+            if (existing.isPresent()) {
+                build = existing.get().value().retried(Instant.now());
+                store.update(build, existing.get().revision());
+            } else {
+                build = new BuildRecord(id, owner, BuildRecord.PENDING, image, null, null, hash, context.size(),
+                        context.dockerfilePath(), Instant.now(), null, null, 0);
+                store.create(build);
+            }
+        } catch (ConflictException raced) {
+            // submitted at the same moment by another request: that one is as good
+            return new Submitted(store.get(id).orElseThrow().value(), false);
+        }
+        publisher.publishBuild(Names.buildsSubject(id), id + ":" + build.attempt() + ":" + build.created());
+        LOG.infof("build=%s of %s asked for (%d bytes of context)", id, owner, context.size());
+        return new Submitted(build, true);
+    }
+
+    /** The user's build; empty when there is none of that id, or it is another user's. */
+    public Optional<BuildRecord> get(String id, String user) {
+        if (id == null || !id.matches("[0-9a-f]{16}")) {
+            return Optional.empty();
+        }
+        return store.get(id).map(Versioned::value).filter(b -> b.owner().equals(user));
+    }
+
+    public List<BuildRecord> list(String user) {
+        return store.list().stream().filter(b -> b.owner().equals(user)).toList();
+    }
+
+    public Optional<byte[]> log(String id) {
+        return store.log(id);
+    }
+
+    /** The image repository of a user's builds. */
+    public static String repositoryOf(String user) {
+        return IMAGE_PREFIX + "u" + Hashes.sha256Hex(user).substring(0, 12);
+    }
+
+    /** @throws ValidationException when {@code image} is a build image of another user */
+    public static void checkOwnImage(String image, String user, String field) {
+        if (image != null && image.startsWith(IMAGE_PREFIX) && !image.startsWith(repositoryOf(user) + ":")) {
+            throw new ValidationException(field, "names another user's build: a function may use only its owner's "
+                    + "built images");
+        }
+    }
+
+    private void checkBaseImages(BuildContext context, String field) {
+        List<Violation> violations = new ArrayList<>();
+        for (String base : Containerfiles.baseImages(context.containerfile(), field)) {
+            if (!images.allows(base)) {
+                violations.add(new Violation(field, "builds FROM " + base + ", which is not from a repository this "
+                        + "platform allows: " + String.join(", ", images.allowed())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new ValidationException(violations);
+        }
+    }
+}
