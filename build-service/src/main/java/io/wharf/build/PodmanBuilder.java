@@ -61,7 +61,7 @@ final class PodmanBuilder {
         long cpuPeriod = 100_000;
         long cpuQuota = Math.max(1_000, Math.round(config.cpus() * cpuPeriod));
         List<String> command = List.of(config.engine(), "build",
-                "--pull=never",
+                "--pull=never", "--force-rm=true",
                 "--network=" + config.network(),
                 "--memory=" + config.memory(), "--memory-swap=" + config.memory(),
                 "--cpu-period=" + cpuPeriod, "--cpu-quota=" + cpuQuota,

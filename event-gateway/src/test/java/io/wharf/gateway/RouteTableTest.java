@@ -84,6 +84,9 @@ class RouteTableTest {
             calls.add(new Call(who, "GET", "/system/config", null, 401));
             calls.add(new Call(who, "POST", "/events/minio", "{}", 401));
             calls.add(new Call(who, "POST", "/events/onedata", "{}", 401));
+            calls.add(new Call(who, "GET", "/system/builds", null, 401));
+            calls.add(new Call(who, "POST", "/system/builds", "{}", 401));
+            calls.add(new Call(who, "GET", "/system/builds/0123456789abcdef", null, 401));
             calls.add(new Call(who, "GET", "/system/services/" + FN + "/status", null, 401));
             calls.add(new Call(who, "GET", "/q/metrics", null, 401));
             calls.add(new Call(who, "GET", "/system/dlq", null, 401));
@@ -109,6 +112,9 @@ class RouteTableTest {
         // only the webhook token authenticates /events: a user's password is no credential there
         calls.add(new Call(other, "POST", "/events/minio", "{}", 401));
         calls.add(new Call(other, "POST", "/events/onedata", "{}", 401));
+        calls.add(new Call(other, "GET", "/system/builds/0123456789abcdef", null, 404));
+        calls.add(new Call(other, "GET", "/system/builds/0123456789abcdef/logs", null, 404));
+        calls.add(new Call(other, "GET", "/system/builds/not-an-id", null, 404));
         calls.add(new Call(other, "GET", "/system/services/" + FN + "/status", null, 404));
         calls.add(new Call(other, "GET", "/q/metrics", null, 403));
         calls.add(new Call(other, "GET", "/system/dlq", null, 200));
@@ -125,6 +131,7 @@ class RouteTableTest {
         calls.add(new Call(fnToken, "POST", "/job/no-such-fn", "x", 401));
         calls.add(new Call(fnToken, "POST", "/events/minio", "{}", 401));
         calls.add(new Call(fnToken, "POST", "/events/onedata", "{}", 401));
+        calls.add(new Call(fnToken, "GET", "/system/builds", null, 401));
         calls.add(new Call(fnToken, "GET", "/system/services/" + FN + "/status", null, 401));
 
         List<String> wrongAnswers = new ArrayList<>();
