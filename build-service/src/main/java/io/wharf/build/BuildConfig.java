@@ -18,7 +18,9 @@ public interface BuildConfig {
 
     interface Build {
 
-        /** The engine that builds on this machine ({@code podman build}); nothing a user gives reaches its arguments. */
+        /**
+         * The engine that builds on this machine ({@code podman build}); nothing a user gives reaches its arguments.
+         */
         @WithDefault("podman")
         String engine();
 

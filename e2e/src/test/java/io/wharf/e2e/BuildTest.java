@@ -164,6 +164,12 @@ class BuildTest {
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("not a readable tar archive");
 
+        HttpResponse<String> insecure = platform.post("/system/builds", "application/json",
+                "{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\n\", "
+                        + "\"kaniko_flags\": [\"--cache\", \"--insecure\"]}");
+        assertThat(insecure.statusCode()).isEqualTo(400);
+        assertThat(insecure.body()).contains("build.kaniko_flags[1]", "--insecure is not allowed");
+
         HttpResponse<String> oversized = postTar("/system/builds", new byte[5 * 1024 * 1024]);
         assertThat(oversized.statusCode()).isEqualTo(413);
 

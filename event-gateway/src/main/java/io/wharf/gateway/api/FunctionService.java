@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.wharf.build.context.GeneratedContexts;
+import io.wharf.build.kaniko.KanikoFlags;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
 import io.wharf.contracts.function.FdlReader;
@@ -214,6 +215,7 @@ public class FunctionService {
         if (fn.build() == null) {
             return fn;
         }
+        KanikoFlags.check(fn.build().kanikoFlags());
         Builds.Submitted submitted = builds.submit(GeneratedContexts.of(fn.build(), "build"), owner,
                 "build.dockerfile");
         return fn.withImage(submitted.build().image());

@@ -17,6 +17,7 @@ import io.wharf.build.context.BuildContext;
 import io.wharf.build.context.ContextArchives;
 import io.wharf.build.context.GeneratedContexts;
 import io.wharf.build.context.Limits;
+import io.wharf.build.kaniko.KanikoFlags;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.build.BuildRecord;
@@ -55,6 +56,8 @@ public class BuildsResource {
         if (spec == null) {
             throw new ValidationException("dockerfile", "is required (or base_image)");
         }
+        // Kaniko's flags are checked here, where they are given, though only a Kaniko build uses them
+        KanikoFlags.check(spec.kanikoFlags());
         return answer(builds.submit(GeneratedContexts.of(spec, "build"), caller.user(), "dockerfile"));
     }
 
