@@ -18,6 +18,13 @@ public interface BuildConfig {
 
     interface Build {
 
+        /** How builds run: {@code podman} (this machine) or {@code kaniko} (a Kaniko Job on Kubernetes). */
+        @WithDefault("podman")
+        Executor executor();
+
+        /** Kaniko Jobs ({@code executor=kaniko}). */
+        Kubernetes kubernetes();
+
         /**
          * The engine that builds on this machine ({@code podman build}); nothing a user gives reaches its arguments.
          */
@@ -57,5 +64,43 @@ public interface BuildConfig {
         /** The longest build log kept. */
         @WithDefault("1048576")
         int maxLogBytes();
+    }
+
+    /** Where builds run. */
+    enum Executor {
+        podman, kaniko
+    }
+
+    /** Kaniko Jobs: where they run, what they push to, what they may use. */
+    interface Kubernetes {
+
+        /** The namespace of the build Jobs (it enforces the {@code baseline} Pod Security Standard). */
+        @WithDefault("wharf-builds")
+        String namespace();
+
+        /** Kaniko's image. */
+        @WithDefault("gcr.io/kaniko-project/executor:v1.23.2")
+        String executorImage();
+
+        /** The registry repository images are pushed below (the gateway's {@code build-images}). */
+        @WithDefault("registry.example.org/wharf-builds")
+        String registry();
+
+        /** The Secret (type {@code kubernetes.io/dockerconfigjson}) with the registry's credentials. */
+        @WithDefault("wharf-build-registry")
+        String registrySecret();
+
+        @WithDefault("1")
+        String cpu();
+
+        @WithDefault("2Gi")
+        String memory();
+
+        @WithDefault("4Gi")
+        String ephemeralStorage();
+
+        /** How long a finished Job stays. */
+        @WithDefault("1H")
+        Duration ttlAfterFinished();
     }
 }

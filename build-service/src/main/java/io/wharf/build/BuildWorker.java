@@ -54,7 +54,7 @@ public class BuildWorker {
     private final Connection connection;
     private final BuildStore store;
     private final BuildConfig.Build config;
-    private final PodmanBuilder builder;
+    private final Builder builder;
     private final Path workDir;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,11 +64,11 @@ public class BuildWorker {
     });
     private PullLoop loop;
 
-    public BuildWorker(Connection connection, BuildConfig config) {
+    public BuildWorker(Connection connection, BuildConfig config, Builder builder) {
         this.connection = connection;
         this.store = new BuildStore(connection);
         this.config = config.build();
-        this.builder = new PodmanBuilder(config.build());
+        this.builder = builder;
         this.workDir = config.build()
                 .workDir()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "wharf-builds"));
@@ -88,8 +88,7 @@ public class BuildWorker {
                     t.setDaemon(true);
                     return t;
                 }), this::handle);
-        LOG.infof("building with %s, %d at a time, network %s", config.engine(), config.concurrency(),
-                config.network());
+        LOG.infof("building with %s, %d at a time", config.executor(), config.concurrency());
     }
 
     /** Whether the pull loop runs and reaches NATS. */
@@ -141,15 +140,12 @@ public class BuildWorker {
         BuildRecord outcome;
         try {
             deleteTree(dir);
-            Files.createDirectories(dir.resolve("context"));
+            Files.createDirectories(dir);
             BuildContext context = ContextArchives.read(store.context(id)
-                    .orElseThrow(() -> new IOException(
-                            "its context is not stored")),
-                    running.dockerfilePath(), Limits.DEFAULT);
-            context.writeTo(dir.resolve("context"));
+                    .orElseThrow(() -> new IOException("its context is not stored")), running.dockerfilePath(),
+                    Limits.DEFAULT);
             LOG.infof("build=%s of %s started (attempt %d)", id, running.owner(), running.attempt());
-            PodmanBuilder.Outcome built = builder.build(dir.resolve("context"), context.dockerfilePath(),
-                    running.image(), log);
+            Builder.Outcome built = builder.build(running, context, dir, log);
             outcome = built.succeeded()
                     ? running.succeeded(built.digest(), clock.instant())
                     : running.failed(built.failure(), clock.instant());

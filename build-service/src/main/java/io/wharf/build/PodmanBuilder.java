@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.wharf.build.context.BuildContext;
+import io.wharf.contracts.build.BuildRecord;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
 
@@ -21,7 +23,7 @@ import io.wharf.supervisor.RunResult;
  * network unless the operator allows one, mounts nothing of the host, and may not pull: base images must be on this
  * machine already (no registry here). The whole build has a deadline.
  */
-final class PodmanBuilder {
+final class PodmanBuilder implements Builder {
 
     /** The engine's own environment, taken from the service's: nothing else reaches the engine. */
     private static final Set<String> ENGINE_VARIABLES = Set.of("PATH", "HOME", "CONTAINERS_CONF", "XDG_RUNTIME_DIR",
@@ -42,22 +44,16 @@ final class PodmanBuilder {
         this.environment = Map.copyOf(env);
     }
 
-    /** What a build ended with: the image's id when it succeeded, or why it failed. */
-    record Outcome(String digest, String failure) {
-
-        boolean succeeded() {
-            return digest != null;
-        }
-    }
-
-    /**
-     * @param contextDir the unpacked context (Wharf's folder)
-     * @param dockerfile the Containerfile's checked path inside it
-     * @param tag the image to make
-     * @param log where the engine's output goes
-     */
-    Outcome build(Path contextDir, String dockerfile, String tag, Path log) throws IOException, InterruptedException {
-        Path iid = contextDir.getParent().resolve("image-id");
+    /** Unpacks the context into {@code dir/context} and builds it there, tagged as the record's image. */
+    @Override
+    public Outcome build(BuildRecord build, BuildContext context, Path dir, Path log) throws IOException,
+            InterruptedException {
+        Path contextDir = dir.resolve("context");
+        Files.createDirectories(contextDir);
+        context.writeTo(contextDir);
+        String dockerfile = context.dockerfilePath();
+        String tag = build.image();
+        Path iid = dir.resolve("image-id");
         long cpuPeriod = 100_000;
         long cpuQuota = Math.max(1_000, Math.round(config.cpus() * cpuPeriod));
         List<String> command = List.of(config.engine(), "build",
@@ -71,7 +67,7 @@ final class PodmanBuilder {
                 "--tag=" + tag,
                 "--iidfile=" + iid,
                 contextDir.toString());
-        RunResult result = ProcessRunner.run(command, environment, contextDir.getParent(), config.timeout(), log,
+        RunResult result = ProcessRunner.run(command, environment, dir, config.timeout(), log,
                 () -> {
                 });
         if (result.timedOut()) {

@@ -107,6 +107,13 @@ public interface GatewayConfig {
          */
         Optional<String> onetriggerToken();
 
+        /**
+         * Where built images go: {@code localhost/wharf-builds} (this machine's storage, {@code podman build}), or a
+         * repository of the registry Kaniko pushes to; each user's builds in a repository of their own below it.
+         */
+        @WithDefault("localhost/wharf-builds")
+        String buildImages();
+
         /** Users of the REST API (HTTP basic auth): name to password. */
         Map<String, String> users();
 

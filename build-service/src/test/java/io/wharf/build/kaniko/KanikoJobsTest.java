@@ -45,8 +45,14 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wharf.build.BuildConfig;
+import io.wharf.build.Builder;
+import io.wharf.build.KanikoBuilder;
+import io.wharf.build.context.BuildContext;
+import io.wharf.build.context.GeneratedContexts;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
+import io.wharf.contracts.build.BuildRecord;
 import io.wharf.testing.KubernetesControlPlane;
 
 /**
@@ -397,6 +403,159 @@ class KanikoJobsTest {
         assertThat(KanikoJobs.digestOf(new PodBuilder().withNewMetadata().withName("p").endMetadata().build()))
                 .isEmpty();
         assertThat(KanikoJobs.digestOf(null)).isEmpty();
+    }
+
+    @Test
+    void theBuilderRunsABuildAsAJobAndTakesItsDigestFromThePod() throws Exception {
+        KubernetesClient client = cluster();
+        client.secrets()
+                .resource(new SecretBuilder().withNewMetadata()
+                        .withName("wharf-build-registry")
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .withData(Map.of(".dockerconfigjson", base64("{\"auths\":{}}".getBytes(
+                                StandardCharsets.UTF_8))))
+                        .build())
+                .createOr(existing -> existing.update());
+        String id = "feedfacefeedface";
+        BuildRecord build = new BuildRecord(id, "alice", BuildRecord.RUNNING, REGISTRY + "/ualice:" + id, null, null,
+                "h", 10, "Containerfile", Instant.now(), Instant.now(), null, 1, List.of("--cache"));
+        BuildContext context = GeneratedContexts.of(new io.wharf.contracts.build.BuildSpec(
+                "FROM localhost/wharf-busybox:1\n", null, null, null, null), "build");
+        KanikoBuilder builder = new KanikoBuilder(client, buildConfig());
+        java.util.concurrent.CompletableFuture<Builder.Outcome> outcome = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return builder.build(build, context, work, work.resolve(id + ".log"));
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+
+        Pod pod = await("the build's pod").atMost(Duration.ofSeconds(60))
+                .until(() -> client.pods().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems(), l -> !l.isEmpty())
+                .get(0);
+        assertThat(client.configMaps().withName(KanikoJobs.jobName(id) + "-context").get().getBinaryData())
+                .containsKey(KanikoJobs.CONTEXT_KEY);
+        assertThat(client.configMaps()
+                .withName(KanikoJobs.jobName(id) + "-context")
+                .get()
+                .getMetadata()
+                .getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
+        pod.setStatus(new PodStatusBuilder().withPhase("Succeeded")
+                .withContainerStatuses(status("kaniko", terminated(0, DIGEST + "\n")))
+                .build());
+        client.pods().resource(pod).updateStatus();
+
+        Builder.Outcome done = outcome.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.succeeded()).as(String.valueOf(done.failure())).isTrue();
+        assertThat(done.digest()).isEqualTo(DIGEST);
+        // asked again (the service stopped while it built): the Job is adopted, not made twice
+        assertThat(builder.build(build, context, work, work.resolve(id + "-again.log")).digest()).isEqualTo(DIGEST);
+        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void aContextTooLargeForAConfigMapFailsWithoutAJob() throws Exception {
+        KubernetesClient client = cluster();
+        String id = "0badc0de0badc0de";
+        BuildRecord build = new BuildRecord(id, "alice", BuildRecord.RUNNING, REGISTRY + "/ualice:" + id, null, null,
+                "h", 10, "Containerfile", Instant.now(), Instant.now(), null, 1, List.of());
+        byte[] noise = new byte[KanikoBuilder.MAX_CONTEXT_BYTES + 1];
+        new java.util.Random(1).nextBytes(noise);
+        BuildContext context = new BuildContext(List.of(new BuildContext.Entry("Containerfile", false, false,
+                "FROM x\n".getBytes(StandardCharsets.UTF_8)), new BuildContext.Entry("noise", false, false, noise)),
+                "Containerfile");
+
+        Builder.Outcome outcome = new KanikoBuilder(client, buildConfig()).build(build, context, work,
+                work.resolve(id + ".log"));
+
+        assertThat(outcome.failure()).contains("too large for a Kaniko build");
+        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems()).isEmpty();
+    }
+
+    /** The build service's configuration for Kaniko builds into the test namespace. */
+    private static BuildConfig.Build buildConfig() {
+        BuildConfig.Kubernetes kubernetes = new BuildConfig.Kubernetes() {
+
+            public String namespace() {
+                return NAMESPACE;
+            }
+
+            public String executorImage() {
+                return KanikoJobs.DEFAULT_EXECUTOR_IMAGE;
+            }
+
+            public String registry() {
+                return REGISTRY;
+            }
+
+            public String registrySecret() {
+                return "wharf-build-registry";
+            }
+
+            public String cpu() {
+                return "1";
+            }
+
+            public String memory() {
+                return "2Gi";
+            }
+
+            public String ephemeralStorage() {
+                return "4Gi";
+            }
+
+            public Duration ttlAfterFinished() {
+                return Duration.ofHours(1);
+            }
+        };
+        return new BuildConfig.Build() {
+
+            public BuildConfig.Executor executor() {
+                return BuildConfig.Executor.kaniko;
+            }
+
+            public BuildConfig.Kubernetes kubernetes() {
+                return kubernetes;
+            }
+
+            public String engine() {
+                return "podman";
+            }
+
+            public int concurrency() {
+                return 1;
+            }
+
+            public Duration timeout() {
+                return Duration.ofMinutes(5);
+            }
+
+            public String memory() {
+                return "1g";
+            }
+
+            public double cpus() {
+                return 1;
+            }
+
+            public int pids() {
+                return 1024;
+            }
+
+            public String network() {
+                return "none";
+            }
+
+            public java.util.Optional<Path> workDir() {
+                return java.util.Optional.empty();
+            }
+
+            public int maxLogBytes() {
+                return 1 << 20;
+            }
+        };
     }
 
     private static KanikoJobs.Plan plan(String contextConfigMap, List<String> flags) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param contextBytes the context's size, uncompressed
  * @param dockerfilePath the Containerfile inside the context
  * @param attempt how many times it was started (a build whose service stopped mid-way is started again)
+ * @param kanikoFlags the checked Kaniko flags (used when builds run as Kaniko Jobs)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BuildRecord(
@@ -34,7 +35,12 @@ public record BuildRecord(
         @JsonProperty("created") Instant created,
         @JsonProperty("started") Instant started,
         @JsonProperty("finished") Instant finished,
-        @JsonProperty("attempt") int attempt) {
+        @JsonProperty("attempt") int attempt,
+        @JsonProperty("kaniko_flags") java.util.List<String> kanikoFlags) {
+
+    public BuildRecord {
+        kanikoFlags = kanikoFlags == null ? java.util.List.of() : java.util.List.copyOf(kanikoFlags);
+    }
 
     public static final String PENDING = "Pending";
     public static final String RUNNING = "Running";
@@ -47,22 +53,22 @@ public record BuildRecord(
 
     public BuildRecord running(Instant now) {
         return new BuildRecord(id, owner, RUNNING, image, null, null, contextHash, contextBytes, dockerfilePath,
-                created, now, null, attempt + 1);
+                created, now, null, attempt + 1, kanikoFlags);
     }
 
     public BuildRecord succeeded(String builtDigest, Instant now) {
         return new BuildRecord(id, owner, SUCCEEDED, image, builtDigest, null, contextHash, contextBytes,
-                dockerfilePath, created, started, now, attempt);
+                dockerfilePath, created, started, now, attempt, kanikoFlags);
     }
 
     public BuildRecord failed(String why, Instant now) {
         return new BuildRecord(id, owner, FAILED, image, null, why, contextHash, contextBytes, dockerfilePath,
-                created, started, now, attempt);
+                created, started, now, attempt, kanikoFlags);
     }
 
     /** The same build asked for again after it failed: pending once more. */
     public BuildRecord retried(Instant now) {
         return new BuildRecord(id, owner, PENDING, image, null, null, contextHash, contextBytes, dockerfilePath,
-                now, null, null, attempt);
+                now, null, null, attempt, kanikoFlags);
     }
 }

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.wharf.build.context.GeneratedContexts;
-import io.wharf.build.kaniko.KanikoFlags;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
 import io.wharf.contracts.function.FdlReader;
@@ -89,7 +88,7 @@ public class FunctionService {
         String token = requested.token() == null || requested.token().isBlank() ? randomHex(32) : requested.token();
         FunctionDefinition fn = requested.managedBy(user, token, FunctionStorage.newUid(), 1).sealed(cipher);
         fn = built(fn, user);
-        Builds.checkOwnImage(fn.image(), user, "image");
+        builds.checkOwnImage(fn.image(), user, "image");
         // Onedata first: a function whose token or provider cannot be used claims no bucket
         onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, user);
@@ -130,7 +129,7 @@ public class FunctionService {
                 .managedBy(current.value().owner(), token, uid, current.value().nextRevision())
                 .sealed(cipher);
         fn = built(fn, current.value().owner());
-        Builds.checkOwnImage(fn.image(), current.value().owner(), "image");
+        builds.checkOwnImage(fn.image(), current.value().owner(), "image");
         onedataFolders.prepare(fn.opened(cipher));
         buckets.claimFor(fn, current.value().owner());
         storage.ensureBuckets(fn);
@@ -215,9 +214,8 @@ public class FunctionService {
         if (fn.build() == null) {
             return fn;
         }
-        KanikoFlags.check(fn.build().kanikoFlags());
         Builds.Submitted submitted = builds.submit(GeneratedContexts.of(fn.build(), "build"), owner,
-                "build.dockerfile");
+                "build.dockerfile", fn.build().kanikoFlags());
         return fn.withImage(submitted.build().image());
     }
 

@@ -12,11 +12,13 @@ import org.jboss.logging.Logger;
 import io.nats.client.Connection;
 import io.wharf.build.context.BuildContext;
 import io.wharf.build.context.Containerfiles;
+import io.wharf.build.kaniko.KanikoFlags;
 import io.wharf.contracts.Hashes;
 import io.wharf.contracts.Names;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
 import io.wharf.contracts.build.BuildRecord;
+import io.wharf.gateway.GatewayConfig;
 import io.wharf.gateway.api.ImagePolicy;
 import io.wharf.jetstream.BuildStore;
 import io.wharf.jetstream.ConflictException;
@@ -27,20 +29,22 @@ import io.wharf.jetstream.Versioned;
  * Accepts builds: a checked context becomes a build record (pending), its context is stored, and the build service is
  * asked on {@code wharf.builds.<id>}. The id comes from the owner and the context's content, so the same definition is
  * built once per user (asked again, the existing build is answered; a failed one is tried again); the image is the
- * owner's own ({@code localhost/wharf-builds/<user key>:<id>}), which no other user's function may name.
+ * owner's own ({@code <wharf.gateway.build-images>/u<user key>:<id>}), which no other user's function may name.
  */
 @ApplicationScoped
 public class Builds {
 
-    /** Where built images are tagged on one machine; each user has a repository of their own below it. */
-    public static final String IMAGE_PREFIX = "localhost/wharf-builds/";
     private static final Logger LOG = Logger.getLogger(Builds.class);
 
     private final BuildStore store;
     private final Publisher publisher;
     private final ImagePolicy images;
+    /** Where built images go, each user's in a repository of their own below it. */
+    private final String imagePrefix;
 
-    public Builds(Connection connection, Publisher publisher, ImagePolicy images) {
+    public Builds(Connection connection, Publisher publisher, ImagePolicy images, GatewayConfig config) {
+        String prefix = config.gateway().buildImages();
+        this.imagePrefix = prefix.endsWith("/") ? prefix : prefix + "/";
         this.store = new BuildStore(connection);
         this.publisher = publisher;
         this.images = images;
@@ -54,10 +58,11 @@ public class Builds {
      * @param field the field bad input is reported under ({@code dockerfile}, {@code build.dockerfile})
      * @throws ValidationException when a base image comes from a repository the platform does not allow
      */
-    public Submitted submit(BuildContext context, String owner, String field) {
+    public Submitted submit(BuildContext context, String owner, String field, List<String> kanikoFlags) {
         checkBaseImages(context, field);
+        List<String> flags = KanikoFlags.check(kanikoFlags);
         String hash = context.hash();
-        String id = Hashes.sha256Hex(owner, hash).substring(0, 16);
+        String id = Hashes.sha256Hex(owner, hash, String.join("\n", flags)).substring(0, 16);
         String image = repositoryOf(owner) + ":" + id;
         Optional<Versioned<BuildRecord>> existing = store.get(id);
         if (existing.isPresent() && !BuildRecord.FAILED.equals(existing.get().value().state())) {
@@ -72,7 +77,7 @@ public class Builds {
                 store.update(build, existing.get().revision());
             } else {
                 build = new BuildRecord(id, owner, BuildRecord.PENDING, image, null, null, hash, context.size(),
-                        context.dockerfilePath(), Instant.now(), null, null, 0);
+                        context.dockerfilePath(), Instant.now(), null, null, 0, flags);
                 store.create(build);
             }
         } catch (ConflictException raced) {
@@ -101,13 +106,13 @@ public class Builds {
     }
 
     /** The image repository of a user's builds. */
-    public static String repositoryOf(String user) {
-        return IMAGE_PREFIX + "u" + Hashes.sha256Hex(user).substring(0, 12);
+    public String repositoryOf(String user) {
+        return imagePrefix + "u" + Hashes.sha256Hex(user).substring(0, 12);
     }
 
     /** @throws ValidationException when {@code image} is a build image of another user */
-    public static void checkOwnImage(String image, String user, String field) {
-        if (image != null && image.startsWith(IMAGE_PREFIX) && !image.startsWith(repositoryOf(user) + ":")) {
+    public void checkOwnImage(String image, String user, String field) {
+        if (image != null && image.startsWith(imagePrefix) && !image.startsWith(repositoryOf(user) + ":")) {
             throw new ValidationException(field, "names another user's build: a function may use only its owner's "
                     + "built images");
         }

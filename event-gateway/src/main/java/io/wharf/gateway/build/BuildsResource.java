@@ -17,7 +17,6 @@ import io.wharf.build.context.BuildContext;
 import io.wharf.build.context.ContextArchives;
 import io.wharf.build.context.GeneratedContexts;
 import io.wharf.build.context.Limits;
-import io.wharf.build.kaniko.KanikoFlags;
 import io.wharf.contracts.Json;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.build.BuildRecord;
@@ -56,16 +55,15 @@ public class BuildsResource {
         if (spec == null) {
             throw new ValidationException("dockerfile", "is required (or base_image)");
         }
-        // Kaniko's flags are checked here, where they are given, though only a Kaniko build uses them
-        KanikoFlags.check(spec.kanikoFlags());
-        return answer(builds.submit(GeneratedContexts.of(spec, "build"), caller.user(), "dockerfile"));
+        return answer(builds.submit(GeneratedContexts.of(spec, "build"), caller.user(), "dockerfile",
+                spec.kanikoFlags()));
     }
 
     @POST
     @Consumes({"application/x-tar", "application/gzip", "application/x-gzip", "application/octet-stream"})
     public Response fromContext(@QueryParam("dockerfile_path") String dockerfilePath, byte[] archive) {
         BuildContext context = ContextArchives.read(archive, dockerfilePath, Limits.DEFAULT);
-        return answer(builds.submit(context, caller.user(), "dockerfile"));
+        return answer(builds.submit(context, caller.user(), "dockerfile", List.of()));
     }
 
     @GET

@@ -1,0 +1,28 @@
+package io.wharf.build;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.wharf.build.context.BuildContext;
+import io.wharf.contracts.build.BuildRecord;
+
+/** Builds one image: with Podman on this machine ({@link PodmanBuilder}) or a Kaniko Job ({@link KanikoBuilder}). */
+public interface Builder {
+
+    /**
+     * @param build the record (its id, image, flags)
+     * @param context the checked context
+     * @param dir a folder of this build's own, empty
+     * @param log where the build's output goes
+     */
+    Outcome build(BuildRecord build, BuildContext context, Path dir, Path log) throws IOException,
+            InterruptedException;
+
+    /** What a build ended with: the image's digest when it succeeded, or why it failed. */
+    record Outcome(String digest, String failure) {
+
+        public boolean succeeded() {
+            return digest != null;
+        }
+    }
+}

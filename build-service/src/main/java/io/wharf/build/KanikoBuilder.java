@@ -1,0 +1,163 @@
+package io.wharf.build;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wharf.build.context.BuildContext;
+import io.wharf.build.kaniko.KanikoJobs;
+import io.wharf.contracts.build.BuildRecord;
+
+/**
+ * A build as a Kaniko Job: the context goes into a ConfigMap (owned by the Job, so it goes with it), the Job
+ * ({@link KanikoJobs}) builds and pushes, and its pod's termination message gives the digest. A Job that exists
+ * already (the service stopped while it ran) is waited for, not made twice. The pod's log becomes the build's log.
+ */
+public final class KanikoBuilder implements Builder {
+
+    /** ConfigMaps hold at most 1 MiB; the context must fit with its base64 and the object's own fields. */
+    public static final int MAX_CONTEXT_BYTES = 700 * 1024;
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final KubernetesClient client;
+    private final BuildConfig.Build config;
+    private final KanikoJobs jobs;
+
+    public KanikoBuilder(KubernetesClient client, BuildConfig.Build config) {
+        this.client = client;
+        this.config = config;
+        BuildConfig.Kubernetes k = config.kubernetes();
+        this.jobs = new KanikoJobs(new KanikoJobs.Settings(k.namespace(), k.executorImage(), k.registry(),
+                k.registrySecret(), k.cpu(), k.memory(), k.ephemeralStorage(), config.timeout(),
+                k.ttlAfterFinished()));
+    }
+
+    @Override
+    public Outcome build(BuildRecord build, BuildContext context, Path dir, Path log) throws IOException,
+            InterruptedException {
+        byte[] archive = context.toTarGz();
+        if (archive.length > MAX_CONTEXT_BYTES) {
+            Files.writeString(log, "the context is " + archive.length + " bytes gzipped; a Kaniko build takes at most "
+                    + MAX_CONTEXT_BYTES + "\n");
+            return new Outcome(null, "the context is too large for a Kaniko build (" + archive.length + " > "
+                    + MAX_CONTEXT_BYTES + " bytes gzipped)");
+        }
+        String namespace = config.kubernetes().namespace();
+        String name = KanikoJobs.jobName(build.id());
+        Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        if (job == null) {
+            job = create(build, context, archive, namespace, name);
+        }
+        Instant deadline = Instant.now().plus(config.timeout()).plus(Duration.ofMinutes(2));
+        while (true) {
+            Optional<Outcome> outcome = outcomeOf(job, namespace, build.id(), log);
+            if (outcome.isPresent()) {
+                return outcome.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return new Outcome(null, "the Kaniko Job did not finish within " + config.timeout());
+            }
+            Thread.sleep(POLL.toMillis());
+            job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (job == null) {
+                return new Outcome(null, "the Kaniko Job was deleted before it finished");
+            }
+        }
+    }
+
+    private Job create(BuildRecord build, BuildContext context, byte[] archive, String namespace, String name) {
+        String configMap = name + "-context";
+        Job job = jobs.job(new KanikoJobs.Plan(build.id(), build.image(), configMap, context.dockerfilePath(),
+                build.kanikoFlags()));
+        Job created;
+        try {
+            created = client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            created = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        }
+        ConfigMap contextMap = new ConfigMapBuilder().withNewMetadata()
+                .withName(configMap)
+                .withNamespace(namespace)
+                .withLabels(Map.of(KanikoJobs.MANAGED_BY_LABEL, KanikoJobs.MANAGED_BY, KanikoJobs.BUILD_LABEL,
+                        build.id()))
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1")
+                        .withKind("Job")
+                        .withName(name)
+                        .withUid(created.getMetadata().getUid())
+                        .build())
+                .endMetadata()
+                .withBinaryData(Map.of(KanikoJobs.CONTEXT_KEY, Base64.getEncoder().encodeToString(archive)))
+                .build();
+        try {
+            client.configMaps().inNamespace(namespace).resource(contextMap).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        return created;
+    }
+
+    /** The Job's verdict, once it has one: the digest of a pod that ended well, or why it failed. */
+    private Optional<Outcome> outcomeOf(Job job, String namespace, String buildId, Path log) throws IOException {
+        List<JobCondition> conditions = job.getStatus() == null || job.getStatus().getConditions() == null
+                ? List.of()
+                : job.getStatus().getConditions();
+        boolean complete = conditions.stream()
+                .anyMatch(c -> "Complete".equals(c.getType())
+                        && "True".equals(c.getStatus()));
+        Optional<JobCondition> failed = conditions.stream()
+                .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
+        if (!complete && failed.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Pod> pod = client.pods()
+                .inNamespace(namespace)
+                .withLabel(KanikoJobs.BUILD_LABEL, buildId)
+                .list()
+                .getItems()
+                .stream()
+                .findFirst();
+        copyLog(pod, namespace, log);
+        if (failed.isPresent()) {
+            return Optional.of(new Outcome(null, "the Kaniko Job failed: " + failed.get().getReason()
+                    + (failed.get().getMessage() == null ? "" : " (" + failed.get().getMessage() + ")")));
+        }
+        Optional<String> digest = pod.flatMap(KanikoJobs::digestOf);
+        return Optional.of(digest.map(d -> new Outcome(d, null))
+                .orElse(new Outcome(null, "the Kaniko Job ended without a digest")));
+    }
+
+    private void copyLog(Optional<Pod> pod, String namespace, Path log) throws IOException {
+        String text;
+        try {
+            text = pod.map(p -> client.pods()
+                    .inNamespace(namespace)
+                    .withName(p.getMetadata().getName())
+                    .inContainer(KanikoJobs.CONTAINER)
+                    .getLog()).orElse("no pod of the build was found\n");
+        } catch (KubernetesClientException e) {
+            text = "the build pod's log cannot be read: " + e.getMessage() + "\n";
+        }
+        Files.writeString(log, text, StandardCharsets.UTF_8);
+    }
+}
