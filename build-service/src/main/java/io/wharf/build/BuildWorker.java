@@ -26,6 +26,7 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.quarkus.runtime.StartupEvent;
 import io.wharf.build.context.BuildContext;
+import io.wharf.build.context.Containerfiles;
 import io.wharf.build.context.ContextArchives;
 import io.wharf.build.context.Limits;
 import io.wharf.contracts.Names;
@@ -106,8 +107,14 @@ public class BuildWorker {
 
     void handle(Message message) {
         String id = new String(message.getData(), java.nio.charset.StandardCharsets.UTF_8);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(message::inProgress, HEARTBEAT.toMillis(),
-                HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                message.inProgress();
+            } catch (RuntimeException e) {
+                // NATS away for a moment: the next beat tries again (a failed beat must not end the beating)
+                LOG.debugf("build=%s heartbeat: %s", id, e.getMessage());
+            }
+        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             build(id);
             message.ack();
@@ -144,11 +151,15 @@ public class BuildWorker {
             BuildContext context = ContextArchives.read(store.context(id)
                     .orElseThrow(() -> new IOException("its context is not stored")), running.dockerfilePath(),
                     Limits.DEFAULT);
+            // checked on the gateway; checked again here, where it is carried out
+            Containerfiles.baseImages(context.containerfile(), "dockerfile");
             LOG.infof("build=%s of %s started (attempt %d)", id, running.owner(), running.attempt());
             Builder.Outcome built = builder.build(running, context, dir, log);
             outcome = built.succeeded()
                     ? running.succeeded(built.digest(), clock.instant())
                     : running.failed(built.failure(), clock.instant());
+        } catch (StoreException e) {
+            throw e; // NATS away: the request comes again, the build is not failed for it
         } catch (IOException | RuntimeException e) {
             outcome = running.failed("cannot build: " + e.getMessage(), clock.instant());
         }

@@ -58,14 +58,18 @@ public final class KanikoBuilder implements Builder {
                     + MAX_CONTEXT_BYTES + " bytes gzipped)");
         }
         String namespace = config.kubernetes().namespace();
-        String name = KanikoJobs.jobName(build.id());
+        // one Job per attempt: a build tried again after a failure gets a new Job, not the failed one
+        String jobId = build.id() + "-" + build.attempt();
+        String name = KanikoJobs.jobName(jobId);
         Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
         if (job == null) {
-            job = create(build, context, archive, namespace, name);
+            job = createJob(build, jobId, context, namespace, name);
         }
+        // made after the Job (it is owned by it), so also when the service stopped in between
+        createContext(archive, jobId, namespace, name, job);
         Instant deadline = Instant.now().plus(config.timeout()).plus(Duration.ofMinutes(2));
         while (true) {
-            Optional<Outcome> outcome = outcomeOf(job, namespace, build.id(), log);
+            Optional<Outcome> outcome = outcomeOf(job, namespace, jobId, log);
             if (outcome.isPresent()) {
                 return outcome.get();
             }
@@ -80,24 +84,29 @@ public final class KanikoBuilder implements Builder {
         }
     }
 
-    private Job create(BuildRecord build, BuildContext context, byte[] archive, String namespace, String name) {
-        String configMap = name + "-context";
-        Job job = jobs.job(new KanikoJobs.Plan(build.id(), build.image(), configMap, context.dockerfilePath(),
+    private Job createJob(BuildRecord build, String jobId, BuildContext context, String namespace, String name) {
+        Job job = jobs.job(new KanikoJobs.Plan(jobId, build.image(), name + "-context", context.dockerfilePath(),
                 build.kanikoFlags()));
-        Job created;
         try {
-            created = client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            return client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            created = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        }
+    }
+
+    private void createContext(byte[] archive, String jobId, String namespace, String name, Job created) {
+        String configMap = name + "-context";
+        if (client.configMaps().inNamespace(namespace).withName(configMap).get() != null) {
+            return;
         }
         ConfigMap contextMap = new ConfigMapBuilder().withNewMetadata()
                 .withName(configMap)
                 .withNamespace(namespace)
                 .withLabels(Map.of(KanikoJobs.MANAGED_BY_LABEL, KanikoJobs.MANAGED_BY, KanikoJobs.BUILD_LABEL,
-                        build.id()))
+                        jobId))
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1")
                         .withKind("Job")
                         .withName(name)
@@ -113,7 +122,6 @@ public final class KanikoBuilder implements Builder {
                 throw e;
             }
         }
-        return created;
     }
 
     /** The Job's verdict, once it has one: the digest of a pod that ended well, or why it failed. */

@@ -51,7 +51,10 @@ final class PodmanBuilder implements Builder {
         Path contextDir = dir.resolve("context");
         Files.createDirectories(contextDir);
         context.writeTo(contextDir);
-        String dockerfile = context.dockerfilePath();
+        // the Containerfile is handed over under a name of Wharf's, outside the context: the engine treats some
+        // names specially (a ".in" file goes through the host's C preprocessor)
+        Path containerfile = dir.resolve("Containerfile.wharf");
+        Files.writeString(containerfile, context.containerfile(), StandardCharsets.UTF_8);
         String tag = build.image();
         Path iid = dir.resolve("image-id");
         long cpuPeriod = 100_000;
@@ -63,7 +66,7 @@ final class PodmanBuilder implements Builder {
                 "--cpu-period=" + cpuPeriod, "--cpu-quota=" + cpuQuota,
                 "--ulimit=nproc=" + config.pids() + ":" + config.pids(),
                 "--cap-drop=all", "--cap-add=CHOWN,DAC_OVERRIDE,FOWNER,SETUID,SETGID",
-                "--file=" + contextDir.resolve(dockerfile),
+                "--file=" + containerfile,
                 "--tag=" + tag,
                 "--iidfile=" + iid,
                 contextDir.toString());

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -145,6 +146,37 @@ class BuildTest {
         assertThat(done.path("state").asText()).isEqualTo("Failed");
         assertThat(done.path("error").asText()).contains("the build failed");
         assertThat(platform.get("/system/builds/" + id + "/logs").body()).contains("about to fail");
+
+        // asked again, a failed build is tried again: its context and log are stored once more
+        HttpResponse<String> again = platform.post("/system/builds", "application/json",
+                "{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\nRUN echo about to fail && false\\n\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        JsonNode second = awaitFinal(id);
+        assertThat(second.path("attempt").asInt()).isEqualTo(2);
+        assertThat(second.path("state").asText()).isEqualTo("Failed");
+    }
+
+    @Test
+    void noFunctionOrBuildMayUseAnotherUsersImageByAnyName() {
+        String others = "localhost/wharf-builds/u000000000000:0123456789abcdef";
+        for (String image : List.of(others, others.substring("localhost/".length()), "3f5a9c0d",
+                "sha256:" + "ab".repeat(32))) {
+            HttpResponse<String> refused = platform.post("/system/services", "application/yaml", """
+                    name: thief
+                    image: %s
+                    script: cat "$INPUT_FILE_PATH"
+                    """.formatted(image));
+            assertThat(refused.statusCode()).as(image + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("\"field\":\"image\"");
+        }
+        HttpResponse<String> fromOthers = platform.post("/system/builds", "application/json",
+                "{\"dockerfile\": \"FROM " + others + "\\n\"}");
+        assertThat(fromOthers.statusCode()).isEqualTo(400);
+        assertThat(fromOthers.body()).contains("another user's build");
+        HttpResponse<String> hostFeature = platform.post("/system/builds", "application/json",
+                "{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\nADD http://127.0.0.1:4222/ /x\\n\"}");
+        assertThat(hostFeature.statusCode()).isEqualTo(400);
+        assertThat(hostFeature.body()).contains("ADD of a URL");
     }
 
     @Test

@@ -42,20 +42,35 @@ public final class ContextArchives {
         }
         List<BuildContext.Entry> entries = new ArrayList<>();
         Set<String> paths = new HashSet<>();
+        Set<String> files = new HashSet<>();
         long total = 0;
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(open(archive))) {
+        // the archive as read (headers, long names and padding included) is bounded too: no gzip bomb, no header
+        // that claims gigabytes, makes the gateway read more than this
+        long cap = limits.maxBytes() + 1024L * 1024 + 2048L * limits.maxEntries();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new Bounded(open(archive), cap, limits))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String path = checkedPath(entry.getName());
                 if (path.isEmpty()) {
                     continue; // "./" itself
                 }
-                if (!(entry.isFile() || entry.isDirectory()) || entry.isSymbolicLink() || entry.isLink()) {
+                if (!(entry.isFile() || entry.isDirectory()) || entry.isSymbolicLink() || entry.isLink()
+                        || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
                     throw refused(path + " is a link, a device or a FIFO: a context holds regular files and folders "
                             + "only");
                 }
                 if (!paths.add(path)) {
                     throw refused(path + " appears twice");
+                }
+                for (String above = parentOf(path); above != null; above = parentOf(above)) {
+                    if (files.contains(above)) {
+                        throw refused(path + " is below " + above + ", which is a file");
+                    }
+                }
+                if (entry.isFile()) {
+                    files.add(path);
+                } else if (files.stream().anyMatch(f -> f.startsWith(path + "/"))) {
+                    throw refused(path + " is a folder and holds files named as files");
                 }
                 if (paths.size() > limits.maxEntries()) {
                     throw refused("holds more than " + limits.maxEntries() + " files and folders");
@@ -122,6 +137,57 @@ public final class ContextArchives {
             }
         }
         return p;
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? null : path.substring(0, slash);
+    }
+
+    /** A stream that refuses to give more than {@code cap} bytes: the context is too large. */
+    private static final class Bounded extends java.io.FilterInputStream {
+
+        private final long cap;
+        private final Limits limits;
+        private long read;
+
+        Bounded(InputStream in, long cap, Limits limits) {
+            super(in);
+            this.cap = cap;
+            this.limits = limits;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++read > cap) {
+                throw tooLarge(limits);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0 && (read += n) > cap) {
+                throw tooLarge(limits);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] sink = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(sink, 0, (int) Math.min(sink.length, n - skipped));
+                if (r <= 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
     }
 
     private static InputStream open(byte[] archive) throws IOException {

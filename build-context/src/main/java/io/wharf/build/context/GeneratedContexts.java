@@ -27,19 +27,22 @@ public final class GeneratedContexts {
 
     /** @throws ValidationException naming {@code <field>.dockerfile}, {@code <field>.packages[i]}, ... */
     public static BuildContext of(BuildSpec spec, String field) {
+        // "" for a body that is the section itself: its fields are named as they are
+        String at = field.isEmpty() ? "" : field + ".";
         List<Violation> v = new ArrayList<>();
         String containerfile = null;
         boolean inline = spec.dockerfile() != null && !spec.dockerfile().isBlank();
         boolean generated = spec.baseImage() != null && !spec.baseImage().isBlank();
         if (inline == generated) {
-            v.add(new Violation(field, "needs either dockerfile (a Containerfile's text) or base_image (with packages "
-                    + "and commands), not " + (inline ? "both" : "neither")));
+            v.add(new Violation(field.isEmpty() ? "dockerfile" : field,
+                    "needs either dockerfile (a Containerfile's text) or base_image (with packages "
+                            + "and commands), not " + (inline ? "both" : "neither")));
         } else if (inline) {
             if (spec.dockerfile().length() > MAX_DOCKERFILE) {
-                v.add(new Violation(field + ".dockerfile", "must be at most " + MAX_DOCKERFILE + " characters"));
+                v.add(new Violation(at + "dockerfile", "must be at most " + MAX_DOCKERFILE + " characters"));
             }
             if (!spec.packages().isEmpty() || !spec.commands().isEmpty()) {
-                v.add(new Violation(field + ".packages", "go with base_image, not with a dockerfile"));
+                v.add(new Violation(at + "packages", "go with base_image, not with a dockerfile"));
             }
             containerfile = spec.dockerfile();
         } else {
@@ -53,24 +56,26 @@ public final class GeneratedContexts {
     }
 
     private static String written(BuildSpec spec, String field, List<Violation> v) {
+        String at = field.isEmpty() ? "" : field + ".";
         String base = spec.baseImage().strip();
         if (base.chars().anyMatch(c -> c <= ' ') || base.length() > 512) {
-            v.add(new Violation(field + ".base_image", "must be an image reference without spaces"));
+            v.add(new Violation(at + "base_image", "must be an image reference without spaces"));
         }
         if (spec.packages().size() > MAX_LIST || spec.commands().size() > MAX_LIST) {
-            v.add(new Violation(field, "may list at most " + MAX_LIST + " packages and " + MAX_LIST + " commands"));
+            v.add(new Violation(field.isEmpty() ? "packages" : field,
+                    "may list at most " + MAX_LIST + " packages and " + MAX_LIST + " commands"));
         }
         for (int i = 0; i < spec.packages().size(); i++) {
             String p = spec.packages().get(i);
             if (p == null || !PACKAGE.matcher(p).matches()) {
-                v.add(new Violation(field + ".packages[" + i + "]", "must be a package name: letters, digits and "
+                v.add(new Violation(at + "packages[" + i + "]", "must be a package name: letters, digits and "
                         + "+._:=~- (at most 128)"));
             }
         }
         for (int i = 0; i < spec.commands().size(); i++) {
             String c = spec.commands().get(i);
             if (c == null || c.isBlank() || c.length() > MAX_COMMAND || c.contains("\n") || c.contains("\r")) {
-                v.add(new Violation(field + ".commands[" + i + "]", "must be one line of shell, at most "
+                v.add(new Violation(at + "commands[" + i + "]", "must be one line of shell, at most "
                         + MAX_COMMAND + " characters"));
             }
         }

@@ -100,13 +100,55 @@ class ContextArchivesTest {
                 () -> Containerfiles.baseImages("RUN true\n", "dockerfile"))).hasMessageContaining("no FROM");
     }
 
+    @Test
+    void instructionsTheHostWouldCarryOutAreRefused() {
+        for (String containerfile : List.of(
+                "# syntax=docker/dockerfile:1\nFROM a\n",
+                "# escape=`\nFROM a\n",
+                "FROM a\nADD https://example.org/x /x\n",
+                "FROM a\nADD git@github.com:o/r.git /r\n",
+                "FROM a\nRUN --mount=type=cache,target=/c true\n",
+                "FROM a\nRUN --network=host true\n",
+                "FROM a\nCOPY --from=localhost/wharf-builds/uother:1 /x /x\n",
+                "FROM a AS one\nCOPY --from=1 /x /x\n")) {
+            assertThat(catchThrowableOfType(ValidationException.class,
+                    () -> Containerfiles.baseImages(containerfile, "dockerfile"))).as(containerfile).isNotNull();
+        }
+        assertThat(Containerfiles.baseImages("FROM a AS one\nFROM b\nCOPY --from=one /x /x\nCOPY --from=0 /y /y\n"
+                + "RUN echo \\\n  ok\n", "dockerfile")).containsExactly("a", "b");
+    }
+
+    @Test
+    void anArchiveThatInflatesBeyondTheLimitIsRefusedWithoutReadingItAll() throws Exception {
+        // a GNU long-name header announcing a 4 MiB name (which a reader keeps in memory whole), gzipped to kilobytes
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bomb)) {
+            int size = 4 << 20;
+            gzip.write(header("././@LongLink", 'L', size));
+            gzip.write(new byte[size]);
+        }
+        assertThat(bomb.size()).isLessThan(1 << 20);
+
+        assertThat(refused(bomb.toByteArray(), null, 1024, 1)).contains("larger than");
+    }
+
+    @Test
+    void aFileAndAFolderOfTheSameNameAreRefused() throws Exception {
+        assertThat(refused(tar(file("Dockerfile", "FROM a"), file("a", "x"), file("a/b", "y")), null))
+                .contains("which is a file");
+    }
+
     private static String refused(byte[] archive, String dockerfile) {
         return refused(archive, dockerfile, Limits.DEFAULT.maxBytes());
     }
 
     private static String refused(byte[] archive, String dockerfile, long maxBytes) {
+        return refused(archive, dockerfile, maxBytes, 100);
+    }
+
+    private static String refused(byte[] archive, String dockerfile, long maxBytes, int maxEntries) {
         ValidationException e = catchThrowableOfType(ValidationException.class,
-                () -> ContextArchives.read(archive, dockerfile, new Limits(maxBytes, 100)));
+                () -> ContextArchives.read(archive, dockerfile, new Limits(maxBytes, maxEntries)));
         assertThat(e).as("refused").isNotNull();
         assertThat(e.violations().get(0).field()).isEqualTo("context");
         return e.violations().get(0).rule();
@@ -152,6 +194,33 @@ class ContextArchivesTest {
             }
         }
         return bytes.toByteArray();
+    }
+
+    /** A raw ustar header, written by hand: no library writes a header this large quickly. */
+    private static byte[] header(String name, char type, long size) {
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", size));
+        put(h, 136, "00000000000");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        h[156] = (byte) type;
+        put(h, 257, "ustar  ");
+        int sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        h[155] = ' ';
+        return h;
+    }
+
+    private static void put(byte[] header, int offset, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, 0, header, offset, bytes.length);
     }
 
     private static byte[] gzip(BuildContext context) {

@@ -433,12 +433,13 @@ class KanikoJobsTest {
                 });
 
         Pod pod = await("the build's pod").atMost(Duration.ofSeconds(60))
-                .until(() -> client.pods().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems(), l -> !l.isEmpty())
+                .until(() -> client.pods().withLabel(KanikoJobs.BUILD_LABEL, id + "-1").list().getItems(),
+                        l -> !l.isEmpty())
                 .get(0);
-        assertThat(client.configMaps().withName(KanikoJobs.jobName(id) + "-context").get().getBinaryData())
+        assertThat(client.configMaps().withName(KanikoJobs.jobName(id + "-1") + "-context").get().getBinaryData())
                 .containsKey(KanikoJobs.CONTEXT_KEY);
         assertThat(client.configMaps()
-                .withName(KanikoJobs.jobName(id) + "-context")
+                .withName(KanikoJobs.jobName(id + "-1") + "-context")
                 .get()
                 .getMetadata()
                 .getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
@@ -452,7 +453,8 @@ class KanikoJobsTest {
         assertThat(done.digest()).isEqualTo(DIGEST);
         // asked again (the service stopped while it built): the Job is adopted, not made twice
         assertThat(builder.build(build, context, work, work.resolve(id + "-again.log")).digest()).isEqualTo(DIGEST);
-        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems()).hasSize(1);
+        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id + "-1").list().getItems())
+                .hasSize(1);
     }
 
     @Test
@@ -471,7 +473,7 @@ class KanikoJobsTest {
                 work.resolve(id + ".log"));
 
         assertThat(outcome.failure()).contains("too large for a Kaniko build");
-        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id).list().getItems()).isEmpty();
+        assertThat(client.batch().v1().jobs().withLabel(KanikoJobs.BUILD_LABEL, id + "-1").list().getItems()).isEmpty();
     }
 
     /** The build service's configuration for Kaniko builds into the test namespace. */

@@ -70,8 +70,15 @@ public class ServicesResource {
         FunctionDefinition fn = functions.visible(name, caller.user()).value();
         BuildRecord build = fn.build() == null || fn.image() == null
                 ? null
-                : builds.get(fn.image().substring(fn.image().lastIndexOf(':') + 1), fn.owner()).orElse(null);
+                : builds.get(fn.image().substring(fn.image().lastIndexOf(':') + 1), fn.owner())
+                        .map(b -> fn.isOwnedBy(caller.user()) ? b : onlyState(b))
+                        .orElse(null);
         return new FunctionStatus(fn.name(), build, onedata.statusOf(fn));
+    }
+
+    /** What users a function is shared with see of its build: its id and state, not its owner's details. */
+    private static BuildRecord onlyState(BuildRecord b) {
+        return new BuildRecord(b.id(), null, b.state(), null, null, null, null, 0, null, null, null, null, 0, null);
     }
 
     /**

@@ -35,6 +35,9 @@ import io.wharf.jetstream.Versioned;
 public class Builds {
 
     private static final Logger LOG = Logger.getLogger(Builds.class);
+    /** What the engine takes for an image id (a prefix of one will do), which may name any user's image. */
+    private static final java.util.regex.Pattern IMAGE_ID = java.util.regex.Pattern.compile(
+            "(sha256:)?[0-9a-f]{4,64}");
 
     private final BuildStore store;
     private final Publisher publisher;
@@ -59,14 +62,20 @@ public class Builds {
      * @throws ValidationException when a base image comes from a repository the platform does not allow
      */
     public Submitted submit(BuildContext context, String owner, String field, List<String> kanikoFlags) {
-        checkBaseImages(context, field);
+        checkBaseImages(context, owner, field);
         List<String> flags = KanikoFlags.check(kanikoFlags);
         String hash = context.hash();
         String id = Hashes.sha256Hex(owner, hash, String.join("\n", flags)).substring(0, 16);
         String image = repositoryOf(owner) + ":" + id;
         Optional<Versioned<BuildRecord>> existing = store.get(id);
         if (existing.isPresent() && !BuildRecord.FAILED.equals(existing.get().value().state())) {
-            return new Submitted(existing.get().value(), false);
+            BuildRecord known = existing.get().value();
+            if (BuildRecord.PENDING.equals(known.state())) {
+                // its request may have been lost (the gateway stopped after storing the record): asked again, under
+                // the same message id, so a request still queued is not doubled
+                publisher.publishBuild(Names.buildsSubject(id), id + ":" + known.attempt() + ":" + known.created());
+            }
+            return new Submitted(known, false);
         }
         // the context first: a record never names a context that is not there
         store.putContext(id, context.toTarGz());
@@ -105,22 +114,38 @@ public class Builds {
         return store.log(id);
     }
 
+    private boolean isBuildImage(String image) {
+        String shortPrefix = imagePrefix.startsWith("localhost/") ? imagePrefix.substring(10) : imagePrefix;
+        return image.startsWith(imagePrefix) || image.startsWith(shortPrefix);
+    }
+
     /** The image repository of a user's builds. */
     public String repositoryOf(String user) {
         return imagePrefix + "u" + Hashes.sha256Hex(user).substring(0, 12);
     }
 
-    /** @throws ValidationException when {@code image} is a build image of another user */
+    /**
+     * @throws ValidationException when {@code image} is a build image of another user (under any name the engine
+     *         resolves to it: with or without {@code localhost/}), or an image id, which could name any user's image
+     */
     public void checkOwnImage(String image, String user, String field) {
-        if (image != null && image.startsWith(imagePrefix) && !image.startsWith(repositoryOf(user) + ":")) {
+        if (image == null) {
+            return;
+        }
+        if (IMAGE_ID.matcher(image).matches()) {
+            throw new ValidationException(field, "must be an image reference, not an image id");
+        }
+        String own = repositoryOf(user) + ":";
+        if (isBuildImage(image) && !image.startsWith(own) && !("localhost/" + image).startsWith(own)) {
             throw new ValidationException(field, "names another user's build: a function may use only its owner's "
                     + "built images");
         }
     }
 
-    private void checkBaseImages(BuildContext context, String field) {
+    private void checkBaseImages(BuildContext context, String owner, String field) {
         List<Violation> violations = new ArrayList<>();
         for (String base : Containerfiles.baseImages(context.containerfile(), field)) {
+            checkOwnImage(base, owner, field);
             if (!images.allows(base)) {
                 violations.add(new Violation(field, "builds FROM " + base + ", which is not from a repository this "
                         + "platform allows: " + String.join(", ", images.allowed())));

@@ -55,7 +55,7 @@ public class BuildsResource {
         if (spec == null) {
             throw new ValidationException("dockerfile", "is required (or base_image)");
         }
-        return answer(builds.submit(GeneratedContexts.of(spec, "build"), caller.user(), "dockerfile",
+        return answer(builds.submit(GeneratedContexts.of(spec, ""), caller.user(), "dockerfile",
                 spec.kanikoFlags()));
     }
 
