@@ -27,10 +27,10 @@ import io.wharf.testing.MinioServer;
 import io.wharf.testing.NatsServer;
 
 /**
- * The gateway's, the dispatcher's and onetrigger's images, built from their Dockerfiles on the Java base image
- * {@code ./wharf install} makes, start as the manifests of {@code k8s/} run them: an arbitrary uid without a name (as
- * OpenShift assigns), a read-only root with only {@code /tmp} writable, no capabilities, no privilege escalation; and
- * become ready against a real NATS (each with its own user) and MinIO.
+ * The gateway's, the dispatcher's, onetrigger's and the build service's images, built from their Dockerfiles on the
+ * Java base image {@code ./wharf install} makes, start as the manifests of {@code k8s/} run them: an arbitrary uid
+ * without a name (as OpenShift assigns), a read-only root with only {@code /tmp} writable, no capabilities, no
+ * privilege escalation; and become ready against a real NATS (each with its own user) and MinIO.
  */
 class ServiceImagesTest {
 
@@ -44,7 +44,7 @@ class ServiceImagesTest {
 
     @BeforeAll
     static void buildTheImagesAndStartNatsAndMinio(@TempDir Path dir) throws Exception {
-        for (String module : List.of("event-gateway", "job-dispatcher", "onetrigger")) {
+        for (String module : List.of("event-gateway", "job-dispatcher", "onetrigger", "build-service")) {
             podman("build", "-q", "--pull=never", "--build-arg", "BASE_IMAGE=localhost/wharf-java:17", "-t",
                     "localhost/wharf/" + module + ":images-test", "-f",
                     REPO.resolve(module + "/src/main/docker/Dockerfile").toString(),
@@ -98,6 +98,17 @@ class ServiceImagesTest {
                 "WHARF_ONETRIGGER_GATEWAY_URL", "http://127.0.0.1:" + gateway,
                 "WHARF_ONETRIGGER_TOKEN", "images-test-onetrigger-token", "WHARF_SECRETS_KEY", SECRETS_KEY));
         awaitReady(onetrigger, "onetrigger");
+
+        // ready once connected to NATS, its pull loop on the build requests' stream the gateway made; the manifests
+        // run it with executor=kaniko, which needs a cluster to build: podman here, where there is none (its builds are
+        // e2e's BuildTest)
+        int builder = FreePorts.next();
+        run("build-service", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(builder),
+                "WHARF_NATS_URL", nats.serviceUrl(), "WHARF_NATS_USER", "builder",
+                "WHARF_NATS_PASSWORD", nats.password("builder"),
+                "WHARF_BUILD_EXECUTOR", "podman"));
+        awaitReady(builder, "build-service");
     }
 
     private static void run(String module, Map<String, String> env) throws Exception {

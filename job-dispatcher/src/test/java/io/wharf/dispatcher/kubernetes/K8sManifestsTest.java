@@ -26,10 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -43,8 +47,10 @@ import io.wharf.testing.KubernetesControlPlane;
 /**
  * {@code k8s/} against a real API server and controller manager: both overlays render, the deployment steps of
  * {@code k8s/README.md} apply as written, the Pod Security admission of the restricted namespaces lets the controllers
- * create every service's pods, and the dispatcher, using its own ServiceAccount's token, can carry out an execution
- * and read the nodes, and can do nothing beyond that.
+ * create every service's pods, the dispatcher, using its own ServiceAccount's token, can carry out an execution and
+ * read the nodes, and can do nothing beyond that; and the build service, with its own, can make a build's Kaniko Job
+ * and its context in {@code wharf-builds} (whose baseline standard admits Kaniko's root pod), follow it and clean it
+ * up, and nothing beyond that.
  */
 class K8sManifestsTest {
 
@@ -83,7 +89,9 @@ class K8sManifestsTest {
             assertThat(rendered.exitCode()).as(rendered.output()).isZero();
             assertThat(rendered.output()).contains("kind: StatefulSet", "name: wharf-nats", "name: wharf-minio",
                     "kind: Role", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "sync_interval: always",
-                    "name: wharf-onetrigger", "image: wharf/onetrigger:0.1.0");
+                    "name: wharf-onetrigger", "image: wharf/onetrigger:0.1.0", "name: wharf-build-service",
+                    "image: wharf/build-service:0.1.0", "name: wharf-builds",
+                    "pod-security.kubernetes.io/enforce: baseline");
             assertThat(rendered.output().contains("runAsUser: 65534")).isEqualTo(overlay.equals("kubernetes"));
         }
         // the component, added to an overlay as the README says
@@ -125,7 +133,7 @@ class K8sManifestsTest {
             assertThat(statefulSet).contains("- name: NATS_" + name + "_PASSWORD",
                     "{secretKeyRef: {name: wharf-secrets, key: nats-" + user + "-password}}");
         }
-        assertThat(users).contains("gateway", "dispatcher", "onetrigger", "invoker", "minio");
+        assertThat(users).contains("gateway", "dispatcher", "onetrigger", "invoker", "builder", "minio");
     }
 
     @Test
@@ -136,7 +144,7 @@ class K8sManifestsTest {
 
         // the real ReplicaSet and StatefulSet controllers create the pods, which Pod Security admission lets in
         for (var expected : Map.of("wharf-event-gateway", 2, "wharf-job-dispatcher", 2, "wharf-onetrigger", 1,
-                "wharf-nats", 1, "wharf-minio", 1).entrySet()) {
+                "wharf-build-service", 1, "wharf-nats", 1, "wharf-minio", 1).entrySet()) {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> admin.pods()
                             .inNamespace("wharf")
@@ -235,6 +243,177 @@ class K8sManifestsTest {
                 assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
                         e -> assertThat(e.getCode()).isEqualTo(403));
             }
+        }
+    }
+
+    @Test
+    void shouldLetTheBuildServicesServiceAccountRunABuildsJobInTheBaselineNamespaceAndNothingMore() throws Exception {
+        // the RBAC objects as the manifests make them
+        assertThat(admin.rbac().roles().inNamespace("wharf-builds").withName("wharf-build-service").get().getRules())
+                .extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
+                .containsExactlyInAnyOrder("[batch] [jobs] [create, get, list, watch, delete]",
+                        "[] [configmaps] [create, get, delete]", "[] [pods] [get, list, watch]",
+                        "[] [pods/log] [get]");
+        assertThat(admin.rbac()
+                .roleBindings()
+                .inNamespace("wharf-builds")
+                .withName("wharf-build-service")
+                .get()
+                .getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getKind() + " " + s.getNamespace() + "/" + s.getName())
+                        .isEqualTo("ServiceAccount wharf/wharf-build-service"));
+        assertThat(admin.secrets().inNamespace("wharf-builds").withName("wharf-build-registry").get().getType())
+                .isEqualTo("kubernetes.io/dockerconfigjson");
+
+        KubernetesControlPlane.CommandResult token = plane.kubectl("-n", "wharf", "create", "token",
+                "wharf-build-service");
+        assertThat(token.exitCode()).as(token.output()).isZero();
+        try (KubernetesClient builder = new KubernetesClientBuilder()
+                .withConfig(TestCluster.config("wharf-builds", token.output().strip()))
+                .build()) {
+            // what KanikoBuilder does: the Job (Kaniko's pod: root, the file-owner capabilities), then its context
+            Map<String, String> labels = Map.of("wharf.io/build", "rbac-check");
+            Job created = builder.batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace("wharf-builds")
+                    .resource(new JobBuilder().withNewMetadata()
+                            .withName("wharf-build-rbac-check")
+                            .withLabels(labels)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withBackoffLimit(0)
+                            .withNewTemplate()
+                            .withNewMetadata()
+                            .withLabels(labels)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withRestartPolicy("Never")
+                            .withAutomountServiceAccountToken(false)
+                            .withNewSecurityContext()
+                            .withNewSeccompProfile()
+                            .withType("RuntimeDefault")
+                            .endSeccompProfile()
+                            .endSecurityContext()
+                            .addNewContainer()
+                            .withName("kaniko")
+                            .withImage("gcr.io/kaniko-project/executor:v1.23.2")
+                            .withNewSecurityContext()
+                            .withRunAsUser(0L)
+                            .withAllowPrivilegeEscalation(false)
+                            .withNewCapabilities()
+                            .withDrop("ALL")
+                            .withAdd("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID")
+                            .endCapabilities()
+                            .endSecurityContext()
+                            .endContainer()
+                            .endSpec()
+                            .endTemplate()
+                            .endSpec()
+                            .build())
+                    .create();
+            builder.configMaps()
+                    .inNamespace("wharf-builds")
+                    .resource(new ConfigMapBuilder().withNewMetadata()
+                            .withName("wharf-build-rbac-check-context")
+                            .withLabels(labels)
+                            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1")
+                                    .withKind("Job")
+                                    .withName(created.getMetadata().getName())
+                                    .withUid(created.getMetadata().getUid())
+                                    .build())
+                            .endMetadata()
+                            .withData(Map.of("context.tar.gz", "x"))
+                            .build())
+                    .create();
+            assertThat(builder.configMaps()
+                    .inNamespace("wharf-builds")
+                    .withName("wharf-build-rbac-check-context")
+                    .get()).isNotNull();
+            // the real Job controller makes the pod, which the baseline standard admits; the build service reads it
+            Pod pod = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> builder.pods()
+                            .inNamespace("wharf-builds")
+                            .withLabel("wharf.io/build", "rbac-check")
+                            .list()
+                            .getItems()
+                            .stream()
+                            .findFirst()
+                            .orElse(null), p -> p != null);
+            assertThat(builder.pods().inNamespace("wharf-builds").withName(pod.getMetadata().getName()).get())
+                    .isNotNull();
+            assertThat(builder.batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace("wharf-builds")
+                    .withName("wharf-build-rbac-check")
+                    .get()).isNotNull();
+            assertThat(builder.batch().v1().jobs().inNamespace("wharf-builds").list().getItems()).isNotEmpty();
+            // its log: no kubelet here to serve it, but the API server lets the build service ask
+            try {
+                builder.pods()
+                        .inNamespace("wharf-builds")
+                        .withName(pod.getMetadata().getName())
+                        .inContainer("kaniko")
+                        .getLog();
+            } catch (KubernetesClientException e) {
+                assertThat(e.getCode()).as(e.getMessage()).isNotEqualTo(403);
+            }
+            for (String verb : List.of("watch jobs.batch", "watch pods")) {
+                KubernetesControlPlane.CommandResult canI = plane.kubectl(("auth can-i " + verb
+                        + " -n wharf-builds --as=system:serviceaccount:wharf:wharf-build-service").split(" "));
+                assertThat(canI.output().strip()).as(verb).isEqualTo("yes");
+            }
+
+            List<Runnable> beyondItsRole = List.of(
+                    () -> builder.secrets().inNamespace("wharf-builds").withName("wharf-build-registry").get(),
+                    () -> builder.secrets().inNamespace("wharf-builds").list(),
+                    () -> builder.secrets().inNamespace("wharf").list(),
+                    () -> builder.configMaps().inNamespace("wharf-builds").list(),
+                    () -> builder.configMaps().inNamespace("wharf").list(),
+                    () -> builder.batch().v1().jobs().inNamespace("wharf").list(),
+                    () -> builder.batch().v1().jobs().inNamespace("wharf-executions").list(),
+                    () -> builder.pods()
+                            .inNamespace("wharf-builds")
+                            .resource(new PodBuilder().withNewMetadata()
+                                    .withName("direct")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .addNewContainer()
+                                    .withName("c")
+                                    .withImage("busybox")
+                                    .endContainer()
+                                    .endSpec()
+                                    .build())
+                            .create(),
+                    () -> builder.pods().inNamespace("wharf-builds").withName(pod.getMetadata().getName()).delete(),
+                    () -> builder.nodes().list(),
+                    () -> builder.namespaces().withName("wharf-builds").delete(),
+                    () -> builder.rbac()
+                            .roles()
+                            .inNamespace("wharf-builds")
+                            .resource(new RoleBuilder()
+                                    .withNewMetadata()
+                                    .withName("more")
+                                    .endMetadata()
+                                    .build())
+                            .create());
+            for (Runnable call : beyondItsRole) {
+                assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(403));
+            }
+
+            // and it cleans up after itself
+            assertThat(builder.configMaps()
+                    .inNamespace("wharf-builds")
+                    .withName("wharf-build-rbac-check-context")
+                    .delete()).isNotEmpty();
+            assertThat(builder.batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace("wharf-builds")
+                    .withName("wharf-build-rbac-check")
+                    .delete()).isNotEmpty();
         }
     }
 
