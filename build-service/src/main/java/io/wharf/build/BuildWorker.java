@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +34,7 @@ import io.wharf.jetstream.ConflictException;
 import io.wharf.jetstream.PullLoop;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
+import io.wharf.supervisor.Workspace;
 
 /**
  * Carries out the builds asked for on {@code wharf.builds.<id>}, {@code concurrency} at a time, through the shared
@@ -146,7 +145,7 @@ public class BuildWorker {
         Path log = dir.resolve("build.log");
         BuildRecord outcome;
         try {
-            deleteTree(dir);
+            Workspace.deleteTree(dir);
             Files.createDirectories(dir);
             BuildContext context = ContextArchives.read(store.context(id)
                     .orElseThrow(() -> new IOException("its context is not stored")), running.dockerfilePath(),
@@ -171,7 +170,7 @@ public class BuildWorker {
         }
         LOG.infof("build=%s %s%s", id, outcome.state(), outcome.error() == null ? "" : ": " + outcome.error());
         try {
-            deleteTree(dir);
+            Workspace.deleteTree(dir);
         } catch (IOException e) {
             LOG.warnf("build=%s: its folder %s is left: %s", id, dir, e.getMessage());
         }
@@ -187,17 +186,6 @@ public class BuildWorker {
             store.putLog(id, new ByteArrayInputStream(bytes));
         } catch (IOException e) {
             LOG.warnf("build=%s: its log cannot be read: %s", id, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.wharf.build.context.BuildContext;
 import io.wharf.contracts.build.BuildRecord;
+import io.wharf.supervisor.EngineEnvironment;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
 
@@ -25,9 +24,6 @@ import io.wharf.supervisor.RunResult;
  */
 final class PodmanBuilder implements Builder {
 
-    /** The engine's own environment, taken from the service's: nothing else reaches the engine. */
-    private static final Set<String> ENGINE_VARIABLES = Set.of("PATH", "HOME", "CONTAINERS_CONF", "XDG_RUNTIME_DIR",
-            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TMPDIR", "LANG");
     private static final Pattern IMAGE_ID = Pattern.compile("(sha256:)?[0-9a-f]{64}");
 
     private final BuildConfig.Build config;
@@ -35,13 +31,7 @@ final class PodmanBuilder implements Builder {
 
     PodmanBuilder(BuildConfig.Build config) {
         this.config = config;
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((k, v) -> {
-            if (ENGINE_VARIABLES.contains(k)) {
-                env.put(k, v);
-            }
-        });
-        this.environment = Map.copyOf(env);
+        this.environment = EngineEnvironment.fromHost();
     }
 
     /** Unpacks the context into {@code dir/context} and builds it there, tagged as the record's image. */

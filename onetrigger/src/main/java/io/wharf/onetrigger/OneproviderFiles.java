@@ -167,14 +167,8 @@ final class OneproviderFiles {
                 String body = response.body() == null ? "" : response.peekBody(2048).string();
                 boolean enoent = response.code() == 400 && body.contains("enoent");
                 int status = enoent ? 404 : response.code();
-                String why = switch (status) {
-                    case 401 -> "the Oneprovider refused the token (401)";
-                    case 403 -> "the token may not do this (403)";
-                    case 404 -> "not found";
-                    default -> "the Oneprovider answered " + response.code();
-                };
-                throw new OneproviderException(what + " in space " + space + " on " + base.host() + ": " + why,
-                        status);
+                throw new OneproviderException(what + " in space " + space + " on " + base.host() + ": "
+                        + OneproviderException.reason(status), status);
             }
             return Json.json().readTree(response.body().byteStream());
         }

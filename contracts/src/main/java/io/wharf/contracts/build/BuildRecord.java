@@ -47,6 +47,11 @@ public record BuildRecord(
     public static final String SUCCEEDED = "Succeeded";
     public static final String FAILED = "Failed";
 
+    /** The id of the build an image was made by: the image's tag. */
+    public static String idOfImage(String image) {
+        return image.substring(image.lastIndexOf(':') + 1);
+    }
+
     public boolean isFinal() {
         return SUCCEEDED.equals(state) || FAILED.equals(state);
     }

@@ -47,6 +47,11 @@ public record OnedataWatch(
             @JsonProperty("token") String token,
             @JsonProperty("since") Instant since) {
 
+        /** The same folder, watched since another time. */
+        public Folder watchedSince(Instant when) {
+            return new Folder(providerId, oneproviderHost, space, path, token, when);
+        }
+
         /** Whether this is the same folder of the same space on the same provider, whatever the token. */
         public boolean sameFolderAs(Folder other) {
             return providerId.equals(other.providerId) && oneproviderHost.equals(other.oneproviderHost)

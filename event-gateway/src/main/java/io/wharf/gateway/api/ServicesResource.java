@@ -70,7 +70,7 @@ public class ServicesResource {
         FunctionDefinition fn = functions.visible(name, caller.user()).value();
         BuildRecord build = fn.build() == null || fn.image() == null
                 ? null
-                : builds.get(fn.image().substring(fn.image().lastIndexOf(':') + 1), fn.owner())
+                : builds.get(BuildRecord.idOfImage(fn.image()), fn.owner())
                         .map(b -> fn.isOwnedBy(caller.user()) ? b : onlyState(b))
                         .orElse(null);
         return new FunctionStatus(fn.name(), build, onedata.statusOf(fn));

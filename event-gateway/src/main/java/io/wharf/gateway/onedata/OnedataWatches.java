@@ -128,8 +128,7 @@ public class OnedataWatches {
                     .map(OnedataWatch.Folder::since)
                     .findFirst()
                     .orElse(now);
-            folders.add(new OnedataWatch.Folder(ref.id(), p.oneproviderHost(), p.space(), in.trimmedPath(),
-                    p.token(), since));
+            folders.add(folder.watchedSince(since));
         }
         return folders.isEmpty()
                 ? Optional.empty()

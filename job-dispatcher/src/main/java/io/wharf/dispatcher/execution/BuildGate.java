@@ -33,7 +33,7 @@ public class BuildGate {
         if (fn.build() == null || fn.image() == null) {
             return;
         }
-        String id = fn.image().substring(fn.image().lastIndexOf(':') + 1);
+        String id = BuildRecord.idOfImage(fn.image());
         Optional<BuildRecord> build = builds.get(id).map(Versioned::value);
         if (build.isEmpty()) {
             throw new RefusedAttempt("build-missing", "the function's image was to be built (build " + id

@@ -7,17 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.jboss.logging.Logger;
 
 import io.wharf.contracts.LogLines;
 import io.wharf.contracts.function.ImageReferences;
 import io.wharf.dispatcher.DispatcherConfig;
+import io.wharf.supervisor.EngineEnvironment;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.ScriptLauncher;
@@ -39,9 +38,6 @@ import io.wharf.supervisor.Workspace;
 public final class ContainerExecutor implements ScriptExecutor {
 
     private static final Logger LOG = Logger.getLogger(ContainerExecutor.class);
-    /** The engine's own environment, taken from the dispatcher's: nothing else reaches the engine. */
-    private static final Set<String> ENGINE_VARIABLES = Set.of("PATH", "HOME", "CONTAINERS_CONF", "XDG_RUNTIME_DIR",
-            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TMPDIR", "DOCKER_HOST", "CONTAINER_HOST", "LANG");
     private static final Duration ENGINE_COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final DispatcherConfig.Container config;
@@ -51,13 +47,7 @@ public final class ContainerExecutor implements ScriptExecutor {
     public ContainerExecutor(DispatcherConfig.Container config) {
         this.config = config;
         this.scriptUser = ScriptUser.whenRoot(config.user());
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((k, v) -> {
-            if (ENGINE_VARIABLES.contains(k)) {
-                env.put(k, v);
-            }
-        });
-        this.engineEnvironment = Map.copyOf(env);
+        this.engineEnvironment = EngineEnvironment.fromHost();
     }
 
     /** Fails fast, with the engine's own words, when the engine cannot run anything. */

@@ -157,12 +157,8 @@ public final class CdmiClient {
     }
 
     private OneproviderException failure(String what, String path, Response response) {
-        String why = switch (response.code()) {
-            case 401 -> "the Oneprovider refused the token (401)";
-            case 403 -> "the token may not do this (403)";
-            case 404 -> "not found (404)";
-            default -> "the Oneprovider answered " + response.code() + errorOf(response);
-        };
+        String why = OneproviderException.reason(response.code())
+                + (response.code() == 401 || response.code() == 403 || response.code() == 404 ? "" : errorOf(response));
         return new OneproviderException(what + " " + space + "/" + trim(path) + " on " + base.host() + ": " + why,
                 response.code());
     }

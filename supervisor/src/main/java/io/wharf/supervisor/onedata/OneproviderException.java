@@ -15,6 +15,16 @@ public class OneproviderException extends IOException {
         this.status = status;
     }
 
+    /** Why a Oneprovider's answer is a failure, in words (the token refused, not found, or the status). */
+    public static String reason(int status) {
+        return switch (status) {
+            case 401 -> "the Oneprovider refused the token (401)";
+            case 403 -> "the token may not do this (403)";
+            case 404 -> "not found (404)";
+            default -> "the Oneprovider answered " + status;
+        };
+    }
+
     /** The HTTP status. */
     public int status() {
         return status;
