@@ -31,10 +31,10 @@ import io.wharf.contracts.Names;
 import io.wharf.contracts.build.BuildRecord;
 import io.wharf.jetstream.BuildStore;
 import io.wharf.jetstream.ConflictException;
+import io.wharf.jetstream.Publisher;
 import io.wharf.jetstream.PullLoop;
 import io.wharf.jetstream.StoreException;
 import io.wharf.jetstream.Versioned;
-import io.wharf.supervisor.Workspace;
 
 /**
  * Carries out the builds asked for on {@code wharf.builds.<id>}, {@code concurrency} at a time, through the shared
@@ -74,8 +74,15 @@ public class BuildWorker {
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "wharf-builds"));
     }
 
-    void start(@Observes StartupEvent event) throws IOException {
+    void start(@Observes StartupEvent event) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
+        // folders left by a run of this service that stopped mid-build: what they still run is stopped first
+        try (var left = Files.list(workDir)) {
+            for (Path dir : left.toList()) {
+                LOG.infof("removing %s, left by a previous run", dir.getFileName());
+                builder.release(dir);
+            }
+        }
         ConsumerConfiguration consumer = ConsumerConfiguration.builder()
                 .durable(CONSUMER)
                 .ackPolicy(AckPolicy.Explicit)
@@ -115,7 +122,11 @@ public class BuildWorker {
             }
         }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            build(id);
+            if (id.startsWith(Publisher.REMOVE)) {
+                remove(id.substring(Publisher.REMOVE.length()));
+            } else {
+                build(id);
+            }
             message.ack();
         } catch (StoreException e) {
             LOG.warnf("build=%s: %s; it is tried again", id, e.getMessage());
@@ -125,6 +136,19 @@ public class BuildWorker {
             message.nak();
         } finally {
             heartbeat.cancel(false);
+        }
+    }
+
+    /** A deleted build's image goes, once no record of that build is left (the gateway deletes it first). */
+    private void remove(String image) throws InterruptedException {
+        if (store.get(BuildRecord.idOfImage(image)).isPresent()) {
+            LOG.warnf("not removing %s: its build is still recorded", image);
+            return;
+        }
+        try {
+            builder.remove(image);
+        } catch (IOException e) {
+            LOG.warnf("the image %s of a deleted build is kept: %s", image, e.getMessage());
         }
     }
 
@@ -145,7 +169,7 @@ public class BuildWorker {
         Path log = dir.resolve("build.log");
         BuildRecord outcome;
         try {
-            Workspace.deleteTree(dir);
+            builder.release(dir);
             Files.createDirectories(dir);
             BuildContext context = ContextArchives.read(store.context(id)
                     .orElseThrow(() -> new IOException("its context is not stored")), running.dockerfilePath(),
@@ -170,7 +194,7 @@ public class BuildWorker {
         }
         LOG.infof("build=%s %s%s", id, outcome.state(), outcome.error() == null ? "" : ": " + outcome.error());
         try {
-            Workspace.deleteTree(dir);
+            builder.release(dir);
         } catch (IOException e) {
             LOG.warnf("build=%s: its folder %s is left: %s", id, dir, e.getMessage());
         }

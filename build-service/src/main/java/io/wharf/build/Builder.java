@@ -5,8 +5,12 @@ import java.nio.file.Path;
 
 import io.wharf.build.context.BuildContext;
 import io.wharf.contracts.build.BuildRecord;
+import io.wharf.supervisor.Workspace;
 
-/** Builds one image: with Podman on this machine ({@link PodmanBuilder}) or a Kaniko Job ({@link KanikoBuilder}). */
+/**
+ * Builds one image: with Podman on this machine ({@link io.wharf.build.podman.PodmanBuilder}) or a Kaniko Job
+ * ({@link KanikoBuilder}).
+ */
 public interface Builder {
 
     /**
@@ -17,6 +21,21 @@ public interface Builder {
      */
     Outcome build(BuildRecord build, BuildContext context, Path dir, Path log) throws IOException,
             InterruptedException;
+
+    /**
+     * Removes a build's folder and whatever its build left behind, also when it was left by a service that stopped
+     * mid-build.
+     */
+    default void release(Path dir) throws IOException, InterruptedException {
+        Workspace.deleteTree(dir);
+    }
+
+    /**
+     * Removes the image of a deleted build from where this builder put it, where it can: a registry's images are kept
+     * (registries differ in how, and whether, they delete).
+     */
+    default void remove(String image) throws IOException, InterruptedException {
+    }
 
     /** What a build ended with: the image's digest when it succeeded, or why it failed. */
     record Outcome(String digest, String failure) {

@@ -25,8 +25,9 @@ import io.wharf.contracts.build.BuildRecord;
 
 /**
  * A build as a Kaniko Job: the context goes into a ConfigMap (owned by the Job, so it goes with it), the Job
- * ({@link KanikoJobs}) builds and pushes, and its pod's termination message gives the digest. A Job that exists
- * already (the service stopped while it ran) is waited for, not made twice. The pod's log becomes the build's log.
+ * ({@link KanikoJobs}) builds, then pushes from a second container, whose termination message gives the digest. A Job
+ * that exists already (the service stopped while it ran) is waited for, not made twice. The pod's log (Kaniko's, then
+ * the pusher's) becomes the build's log.
  */
 public final class KanikoBuilder implements Builder {
 
@@ -42,9 +43,9 @@ public final class KanikoBuilder implements Builder {
         this.client = client;
         this.config = config;
         BuildConfig.Kubernetes k = config.kubernetes();
-        this.jobs = new KanikoJobs(new KanikoJobs.Settings(k.namespace(), k.executorImage(), k.registry(),
-                k.registrySecret(), k.cpu(), k.memory(), k.ephemeralStorage(), config.timeout(),
-                k.ttlAfterFinished()));
+        this.jobs = new KanikoJobs(new KanikoJobs.Settings(k.namespace(), k.executorImage(), k.pusherImage(),
+                k.registry(), k.registrySecret(), k.pullSecret().orElse(null), k.cpu(), k.memory(),
+                k.ephemeralStorage(), config.timeout(), k.ttlAfterFinished()));
     }
 
     @Override
@@ -155,16 +156,27 @@ public final class KanikoBuilder implements Builder {
                 .orElse(new Outcome(null, "the Kaniko Job ended without a digest")));
     }
 
+    /** Kaniko's log, then the pusher's. */
     private void copyLog(Optional<Pod> pod, String namespace, Path log) throws IOException {
-        String text;
-        try {
-            text = pod.map(p -> client.pods()
-                    .inNamespace(namespace)
-                    .withName(p.getMetadata().getName())
-                    .inContainer(KanikoJobs.CONTAINER)
-                    .getLog()).orElse("no pod of the build was found\n");
-        } catch (KubernetesClientException e) {
-            text = "the build pod's log cannot be read: " + e.getMessage() + "\n";
+        if (pod.isEmpty()) {
+            Files.writeString(log, "no pod of the build was found\n", StandardCharsets.UTF_8);
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (String container : List.of(KanikoJobs.CONTAINER, KanikoJobs.PUSH_CONTAINER)) {
+            try {
+                text.append(client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod.get().getMetadata().getName())
+                        .inContainer(container)
+                        .getLog());
+            } catch (KubernetesClientException e) {
+                text.append("the log of ")
+                        .append(container)
+                        .append(" cannot be read: ")
+                        .append(e.getMessage())
+                        .append('\n');
+            }
         }
         Files.writeString(log, text, StandardCharsets.UTF_8);
     }

@@ -29,7 +29,7 @@ public class Producers {
             return new KanikoBuilder(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
                     config.build());
         }
-        return new PodmanBuilder(config.build());
+        return new io.wharf.build.podman.PodmanBuilder(config.build());
     }
 
     @Produces

@@ -200,13 +200,69 @@ class BuildTest {
                 "{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\n\", "
                         + "\"kaniko_flags\": [\"--cache\", \"--insecure\"]}");
         assertThat(insecure.statusCode()).isEqualTo(400);
-        assertThat(insecure.body()).contains("build.kaniko_flags[1]", "--insecure is not allowed");
+        assertThat(insecure.body()).contains("\"field\":\"kaniko_flags[1]\"", "--insecure is not allowed");
+        // in a function's build section, the same flag is named inside the section
+        HttpResponse<String> insecureFunction = platform.post("/system/services", "application/yaml", """
+                name: insecure-build
+                build:
+                  dockerfile: "FROM localhost/wharf-busybox:1\\n"
+                  kaniko_flags: ["--insecure"]
+                script: cat "$INPUT_FILE_PATH"
+                """);
+        assertThat(insecureFunction.statusCode()).isEqualTo(400);
+        assertThat(insecureFunction.body()).contains("\"field\":\"build.kaniko_flags[0]\"");
+        assertThat(platform.get("/system/services/insecure-build").statusCode()).isEqualTo(404);
 
         HttpResponse<String> oversized = postTar("/system/builds", new byte[5 * 1024 * 1024]);
         assertThat(oversized.statusCode()).isEqualTo(413);
 
         assertThat(Json.json().readTree(platform.get("/system/builds").body())).as("nothing was stored")
                 .hasSize(builds);
+    }
+
+    @Test
+    void aBuildNoFunctionRunsOnIsDeletedWithItsImage() throws Exception {
+        HttpResponse<String> made = platform.post("/system/builds", "application/json",
+                "{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\nRUN echo deletable > /etc/deletable\\n\"}");
+        assertThat(made.statusCode()).isEqualTo(201);
+        String id = Json.json().readTree(made.body()).path("id").asText();
+        JsonNode built = awaitFinal(id);
+        assertThat(built.path("state").asText()).isEqualTo("Succeeded");
+        String image = built.path("image").asText();
+        assertThat(podman("image", "exists", image)).isZero();
+        assertThat(platform.post("/system/services", "application/yaml", """
+                name: on-deletable
+                image: %s
+                script: cat /etc/deletable > "$TMP_OUTPUT_DIR/out.txt"
+                """.formatted(image)).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> inUse = platform.delete("/system/builds/" + id);
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(inUse.body()).contains("is the image of on-deletable");
+        assertThat(platform.delete("/system/services/on-deletable").statusCode()).isEqualTo(204);
+
+        assertThat(platform.delete("/system/builds/" + id).statusCode()).isEqualTo(204);
+        assertThat(platform.get("/system/builds/" + id).statusCode()).isEqualTo(404);
+        assertThat(platform.get("/system/builds/" + id + "/logs").statusCode()).isEqualTo(404);
+        await("the image removed from the machine").atMost(Duration.ofMinutes(1))
+                .until(() -> podman("image", "exists", image) != 0);
+        // and no function may name it any more
+        HttpResponse<String> gone = platform.post("/system/services", "application/yaml", """
+                name: on-deleted
+                image: %s
+                script: cat "$INPUT_FILE_PATH"
+                """.formatted(image));
+        assertThat(gone.statusCode()).isEqualTo(400);
+        assertThat(gone.body()).contains("\"field\":\"image\"", "names no build of yours");
+    }
+
+    private static int podman(String... args) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of("podman"),
+                java.util.stream.Stream.of(args)).toList())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return p.waitFor(1, java.util.concurrent.TimeUnit.MINUTES) ? p.exitValue() : -1;
     }
 
     private static JsonNode awaitFinal(String id) {

@@ -31,6 +31,8 @@ class RouteTableTest {
 
     private static String token;
     private static String executionId;
+    /** A build of the user's, pending (no build service runs here). */
+    private static String buildId;
 
     @BeforeEach
     void firstUsersFunction() {
@@ -51,6 +53,27 @@ class RouteTableTest {
                 .statusCode(201)
                 .extract()
                 .path("executionId");
+        buildId = asUser().contentType("application/json")
+                .body("{\"dockerfile\": \"FROM localhost/wharf-busybox:1\\nRUN true\\n\"}")
+                .when()
+                .post("/system/builds")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    @Test
+    void aBuildIsDeletedByItsOwnerOnlyAndOnlyOnceItHasEnded() {
+        // another user's DELETE (in the walk) answers 404 and leaves it
+        as("other").when().delete("/system/builds/" + buildId).then().statusCode(404);
+        asUser().when().get("/system/builds/" + buildId).then().statusCode(200);
+
+        asUser().when()
+                .delete("/system/builds/" + buildId)
+                .then()
+                .statusCode(409)
+                .body("detail", org.hamcrest.Matchers.containsString("is pending; delete it once it has ended"));
     }
 
     /** One route called one way, and the status it must answer. */
@@ -87,6 +110,7 @@ class RouteTableTest {
             calls.add(new Call(who, "GET", "/system/builds", null, 401));
             calls.add(new Call(who, "POST", "/system/builds", "{}", 401));
             calls.add(new Call(who, "GET", "/system/builds/0123456789abcdef", null, 401));
+            calls.add(new Call(who, "DELETE", "/system/builds/" + buildId, null, 401));
             calls.add(new Call(who, "GET", "/system/services/" + FN + "/status", null, 401));
             calls.add(new Call(who, "GET", "/q/metrics", null, 401));
             calls.add(new Call(who, "GET", "/system/dlq", null, 401));
@@ -115,6 +139,8 @@ class RouteTableTest {
         calls.add(new Call(other, "GET", "/system/builds/0123456789abcdef", null, 404));
         calls.add(new Call(other, "GET", "/system/builds/0123456789abcdef/logs", null, 404));
         calls.add(new Call(other, "GET", "/system/builds/not-an-id", null, 404));
+        calls.add(new Call(other, "GET", "/system/builds/" + buildId, null, 404));
+        calls.add(new Call(other, "DELETE", "/system/builds/" + buildId, null, 404));
         calls.add(new Call(other, "GET", "/system/services/" + FN + "/status", null, 404));
         calls.add(new Call(other, "GET", "/q/metrics", null, 403));
         calls.add(new Call(other, "GET", "/system/dlq", null, 200));
@@ -132,6 +158,7 @@ class RouteTableTest {
         calls.add(new Call(fnToken, "POST", "/events/minio", "{}", 401));
         calls.add(new Call(fnToken, "POST", "/events/onedata", "{}", 401));
         calls.add(new Call(fnToken, "GET", "/system/builds", null, 401));
+        calls.add(new Call(fnToken, "DELETE", "/system/builds/" + buildId, null, 401));
         calls.add(new Call(fnToken, "GET", "/system/services/" + FN + "/status", null, 401));
 
         List<String> wrongAnswers = new ArrayList<>();

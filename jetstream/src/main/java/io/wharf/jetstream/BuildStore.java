@@ -56,4 +56,11 @@ public final class BuildStore {
     public Optional<byte[]> log(String id) {
         return files.get(id + ".log");
     }
+
+    /** Removes a build: its context and log first, so a record never outlives them unnoticed, then the record. */
+    public void delete(String id) {
+        files.delete(id + ".context");
+        files.delete(id + ".log");
+        records.delete(id);
+    }
 }

@@ -64,6 +64,18 @@ public final class Publisher {
     }
 
     /**
+     * Asks the build service to remove the image of a build that was deleted ({@code remove <image>} on the build's
+     * subject): the builder removes it from the machine's store, once no record of that build is left.
+     */
+    public PublishAck publishBuildRemoval(String subject, String image, String messageId) {
+        return publish(subject, new Headers(), (REMOVE + image).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                PublishOptions.builder().messageId(messageId).expectedStream(Names.BUILDS_STREAM).build());
+    }
+
+    /** What a build removal's body starts with; a build request's body is the build's id alone. */
+    public static final String REMOVE = "remove ";
+
+    /**
      * Publishes an envelope again, replayed from the dead-letter stream: under a message id of its own (the
      * replay), so the duplicate window does not drop it; its execution id, derived from the envelope's id, is the
      * same, so it is a new attempt of the same execution.

@@ -56,24 +56,32 @@ public final class KanikoFlags {
 
     /**
      * The flags, checked and normalised; every broken rule is reported at once, each on the field
-     * {@code build.kaniko_flags[i]}.
+     * {@code build.kaniko_flags[i]} (a function's {@code build} section).
      *
      * @param flags the user's flags, one per element, or null for none
      * @return the normalised flags, in the user's order
      * @throws ValidationException when any flag is refused
      */
     public static List<String> check(List<String> flags) {
+        return check(flags, FIELD);
+    }
+
+    /**
+     * As {@link #check(List)}, each broken rule reported on {@code field[i]} ({@code kaniko_flags} where the section
+     * is the whole body, as on {@code POST /system/builds}).
+     */
+    public static List<String> check(List<String> flags, String field) {
         if (flags == null || flags.isEmpty()) {
             return List.of();
         }
         if (flags.size() > MAX_FLAGS) {
-            throw new ValidationException(FIELD, "at most " + MAX_FLAGS + " flags, not " + flags.size());
+            throw new ValidationException(field, "at most " + MAX_FLAGS + " flags, not " + flags.size());
         }
         List<String> normalised = new ArrayList<>(flags.size());
         List<Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < flags.size(); i++) {
-            String field = FIELD + "[" + i + "]";
+            String element = field + "[" + i + "]";
             String flag = flags.get(i);
             String problem = problem(flag);
             if (problem == null) {
@@ -85,7 +93,7 @@ public final class KanikoFlags {
                 }
             }
             if (problem != null) {
-                violations.add(new Violation(field, problem));
+                violations.add(new Violation(element, problem));
             }
         }
         if (!violations.isEmpty()) {

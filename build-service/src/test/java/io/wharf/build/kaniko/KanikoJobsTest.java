@@ -48,6 +48,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wharf.build.BuildConfig;
 import io.wharf.build.Builder;
 import io.wharf.build.KanikoBuilder;
+import io.wharf.build.TestBuildConfig;
 import io.wharf.build.context.BuildContext;
 import io.wharf.build.context.GeneratedContexts;
 import io.wharf.contracts.ValidationException;
@@ -74,8 +75,10 @@ class KanikoJobsTest {
     private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
     private static final String LABEL_RULE = "--label must be key=value: a key of 1-128 letters, digits, '.', '_',"
             + " '/' or '-', a value of at most 200 characters without control characters";
-    private static final KanikoJobs.Settings SETTINGS = new KanikoJobs.Settings(NAMESPACE, null, REGISTRY,
-            "wharf-registry-push", "1", "2Gi", "4Gi", Duration.ofMinutes(30), Duration.ofHours(1));
+    private static final KanikoJobs.Settings SETTINGS = new KanikoJobs.Settings(NAMESPACE, null, null, REGISTRY,
+            "wharf-registry-push", null, "1", "2Gi", "4Gi", Duration.ofMinutes(30), Duration.ofHours(1));
+    /** What the pusher writes to its termination log: the repository it pushed to, and the digest. */
+    private static final String PUSHED = REGISTRY + "/alice/line-stats@" + DIGEST;
 
     /** Kept when a test fails: the servers' logs are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -168,48 +171,44 @@ class KanikoJobsTest {
         assertThat(spec.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
         assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(spec.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+        assertThat(spec.getSecurityContext().getFsGroup()).isEqualTo(65532L);
         assertThat(spec.getVolumes()).extracting(Volume::getName)
-                .containsExactlyInAnyOrder("context", "docker-config");
+                .containsExactlyInAnyOrder("context", "image", "push-credentials");
         Volume context = volume(spec, "context");
         assertThat(context.getConfigMap().getName()).isEqualTo(contextConfigMap);
         assertThat(context.getConfigMap().getItems()).singleElement().satisfies(i -> {
             assertThat(i.getKey()).isEqualTo("context.tar.gz");
             assertThat(i.getPath()).isEqualTo("context.tar.gz");
         });
-        Volume dockerConfig = volume(spec, "docker-config");
-        assertThat(dockerConfig.getSecret().getSecretName()).isEqualTo("wharf-registry-push");
-        assertThat(dockerConfig.getSecret().getItems()).singleElement().satisfies(i -> {
+        assertThat(volume(spec, "image").getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi"));
+        Volume pushCredentials = volume(spec, "push-credentials");
+        assertThat(pushCredentials.getSecret().getSecretName()).isEqualTo("wharf-registry-push");
+        assertThat(pushCredentials.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(pushCredentials.getSecret().getItems()).singleElement().satisfies(i -> {
             assertThat(i.getKey()).isEqualTo(".dockerconfigjson");
             assertThat(i.getPath()).isEqualTo("config.json");
         });
 
-        assertThat(spec.getInitContainers()).isEmpty();
-        Container kaniko = spec.getContainers().get(0);
-        assertThat(spec.getContainers()).hasSize(1);
+        // Kaniko builds into an archive, first, and has no credentials: its RUN lines are user code
+        assertThat(spec.getInitContainers()).hasSize(1);
+        Container kaniko = spec.getInitContainers().get(0);
         assertThat(kaniko.getName()).isEqualTo("kaniko");
         assertThat(kaniko.getImage()).isEqualTo("gcr.io/kaniko-project/executor:v1.23.2");
         assertThat(kaniko.getArgs()).containsExactly(
                 "--context=tar:///workspace/context.tar.gz",
                 "--dockerfile=docker/Containerfile",
                 "--destination=" + DESTINATION,
-                "--digest-file=/dev/termination-log",
+                "--no-push",
+                "--tar-path=/image/image.tar",
                 "--cache",
                 "--target=runtime");
-        assertThat(kaniko.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
-        assertThat(kaniko.getTerminationMessagePolicy()).isEqualTo("File");
         Map<String, Quantity> expected = Map.of("cpu", new Quantity("1"), "memory", new Quantity("2Gi"),
                 "ephemeral-storage", new Quantity("4Gi"));
         assertThat(kaniko.getResources().getLimits()).isEqualTo(expected);
         assertThat(kaniko.getResources().getRequests()).isEqualTo(expected);
-        assertThat(kaniko.getVolumeMounts()).anySatisfy(m -> {
-            assertThat(m.getName()).isEqualTo("context");
-            assertThat(m.getMountPath()).isEqualTo("/workspace");
-            assertThat(m.getReadOnly()).isTrue();
-        }).anySatisfy(m -> {
-            assertThat(m.getName()).isEqualTo("docker-config");
-            assertThat(m.getMountPath()).isEqualTo("/kaniko/.docker");
-            assertThat(m.getReadOnly()).isTrue();
-        });
+        assertThat(kaniko.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath() + " "
+                + Boolean.TRUE.equals(m.getReadOnly()))
+                .containsExactlyInAnyOrder("context /workspace true", "image /image false");
         assertThat(kaniko.getEnv()).isEmpty();
         assertThat(kaniko.getEnvFrom()).isEmpty();
         assertThat(kaniko.getSecurityContext().getPrivileged()).isFalse();
@@ -218,10 +217,36 @@ class KanikoJobsTest {
         assertThat(kaniko.getSecurityContext().getCapabilities().getAdd())
                 .containsExactly("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID");
 
-        // playing the node: Kaniko pushed the image and wrote its digest to the termination log
+        // then the pusher, the only one with the push credentials, as a user with nothing it does not need
+        assertThat(spec.getContainers()).hasSize(1);
+        Container pusher = spec.getContainers().get(0);
+        assertThat(pusher.getName()).isEqualTo("push");
+        assertThat(pusher.getImage()).isEqualTo("gcr.io/go-containerregistry/crane:v0.20.2");
+        assertThat(pusher.getArgs()).containsExactly("push", "/image/image.tar", DESTINATION,
+                "--image-refs=/dev/termination-log");
+        assertThat(pusher.getEnv()).singleElement().satisfies(e -> {
+            assertThat(e.getName()).isEqualTo("DOCKER_CONFIG");
+            assertThat(e.getValue()).isEqualTo("/push-credentials");
+        });
+        assertThat(pusher.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(pusher.getTerminationMessagePolicy()).isEqualTo("File");
+        assertThat(pusher.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath() + " "
+                + Boolean.TRUE.equals(m.getReadOnly()))
+                .containsExactlyInAnyOrder("image /image true",
+                        "push-credentials /push-credentials true");
+        assertThat(pusher.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pusher.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+        assertThat(pusher.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pusher.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(pusher.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pusher.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(pusher.getResources().getLimits()).isEqualTo(pusher.getResources().getRequests());
+
+        // playing the node: Kaniko built the archive, the pusher pushed it and wrote the reference it pushed
         Pod current = client.pods().withName(pod.getMetadata().getName()).get();
         current.setStatus(new PodStatusBuilder().withPhase("Succeeded")
-                .withContainerStatuses(status("kaniko", terminated(0, DIGEST + "\n")))
+                .withInitContainerStatuses(status("kaniko", terminated(0, null)))
+                .withContainerStatuses(status("push", terminated(0, PUSHED + "\n")))
                 .build());
         client.pods().resource(current).updateStatus();
 
@@ -256,6 +281,23 @@ class KanikoJobsTest {
     }
 
     @Test
+    void shouldGiveKanikoOnlyThePullCredentialsAndOnlyWhenOneIsNamed() {
+        KanikoJobs withPull = new KanikoJobs(new KanikoJobs.Settings(NAMESPACE, null, null, REGISTRY,
+                "wharf-registry-push", "wharf-registry-pull", "1", "2Gi", "4Gi", Duration.ofMinutes(30),
+                Duration.ofHours(1)));
+        PodSpec spec = withPull.job(plan("ctx", List.of())).getSpec().getTemplate().getSpec();
+
+        assertThat(volume(spec, "pull-credentials").getSecret().getSecretName()).isEqualTo("wharf-registry-pull");
+        assertThat(spec.getInitContainers().get(0).getVolumeMounts())
+                .extracting(m -> m.getName() + " " + m.getMountPath() + " "
+                        + Boolean.TRUE.equals(m.getReadOnly()))
+                .contains("pull-credentials /kaniko/.docker true")
+                .noneMatch(m -> m.startsWith("push-credentials"));
+        assertThat(spec.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getName())
+                .doesNotContain("pull-credentials");
+    }
+
+    @Test
     void shouldRefuseAContainerfileOutsideTheContextOrOnTheArchiveItself() {
         for (String path : List.of("../Containerfile", "/etc/passwd", "docker/../../x", "..data/context.tar.gz",
                 "context.tar.gz", "docker//Containerfile", "docker/", "./Containerfile", "", "a b",
@@ -279,14 +321,17 @@ class KanikoJobsTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not an image reference inside the registry " + REGISTRY);
         }
-        KanikoJobs bareHost = new KanikoJobs(new KanikoJobs.Settings(NAMESPACE, "kaniko:1", "registry.example.org",
-                "push", "1", "1Gi", "1Gi", Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        KanikoJobs bareHost = new KanikoJobs(new KanikoJobs.Settings(NAMESPACE, "kaniko:1", null,
+                "registry.example.org", "push", null, "1", "1Gi", "1Gi", Duration.ofMinutes(1),
+                Duration.ofMinutes(1)));
         assertThatThrownBy(() -> bareHost.job(plan("ctx", "Containerfile", "registry.example.org:5000/x", List.of())))
                 .isInstanceOf(IllegalArgumentException.class);
         // the registry's own repository, tagged
         Job tagged = jobs.job(plan("ctx", "Containerfile", REGISTRY + ":" + BUILD_ID, List.of()));
-        assertThat(tagged.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        assertThat(tagged.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
                 .contains("--destination=" + REGISTRY + ":" + BUILD_ID);
+        assertThat(tagged.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains(REGISTRY + ":" + BUILD_ID);
     }
 
     @Test
@@ -384,19 +429,21 @@ class KanikoJobsTest {
     }
 
     @Test
-    void shouldReadTheDigestOnlyFromAKanikoContainerThatEndedWell() {
-        assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(0, DIGEST))))).contains(DIGEST);
-        assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(0, "  " + DIGEST + "\n"))))).contains(DIGEST);
+    void shouldReadTheDigestOnlyFromAPusherThatEndedWell() {
+        assertThat(KanikoJobs.digestOf(pod(status("push", terminated(0, PUSHED))))).contains(DIGEST);
+        assertThat(KanikoJobs.digestOf(pod(status("push", terminated(0, "  " + PUSHED + "\n"))))).contains(DIGEST);
 
-        for (String garbage : List.of("", "not a digest", "sha256:" + "A".repeat(64), "sha256:" + "0".repeat(63),
-                "sha512:" + "0".repeat(64), DIGEST + "\nerror: push failed", "sha256:" + "0".repeat(65),
-                "error building image: " + DIGEST)) {
-            assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(0, garbage))))).as(garbage).isEmpty();
+        for (String garbage : List.of("", "not a digest", DIGEST, REGISTRY + "@sha256:" + "A".repeat(64),
+                REGISTRY + "@sha256:" + "0".repeat(63), REGISTRY + "@sha512:" + "0".repeat(64),
+                PUSHED + "\nerror: push failed", REGISTRY + "@sha256:" + "0".repeat(65),
+                "error pushing image: " + PUSHED, PUSHED + "\n" + PUSHED)) {
+            assertThat(KanikoJobs.digestOf(pod(status("push", terminated(0, garbage))))).as(garbage).isEmpty();
         }
-        assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(1, DIGEST))))).isEmpty();
-        assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(0, null))))).isEmpty();
-        assertThat(KanikoJobs.digestOf(pod(status("other", terminated(0, DIGEST))))).isEmpty();
-        assertThat(KanikoJobs.digestOf(pod(status("kaniko", new ContainerStateBuilder().withNewRunning()
+        assertThat(KanikoJobs.digestOf(pod(status("push", terminated(1, PUSHED))))).isEmpty();
+        assertThat(KanikoJobs.digestOf(pod(status("push", terminated(0, null))))).isEmpty();
+        // Kaniko's own container has no say: its RUN lines are user code
+        assertThat(KanikoJobs.digestOf(pod(status("kaniko", terminated(0, PUSHED))))).isEmpty();
+        assertThat(KanikoJobs.digestOf(pod(status("push", new ContainerStateBuilder().withNewRunning()
                 .withStartedAt(Instant.now().toString())
                 .endRunning()
                 .build())))).isEmpty();
@@ -444,7 +491,8 @@ class KanikoJobsTest {
                 .getMetadata()
                 .getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
         pod.setStatus(new PodStatusBuilder().withPhase("Succeeded")
-                .withContainerStatuses(status("kaniko", terminated(0, DIGEST + "\n")))
+                .withInitContainerStatuses(status("kaniko", terminated(0, null)))
+                .withContainerStatuses(status("push", terminated(0, PUSHED + "\n")))
                 .build());
         client.pods().resource(pod).updateStatus();
 
@@ -478,86 +526,9 @@ class KanikoJobsTest {
 
     /** The build service's configuration for Kaniko builds into the test namespace. */
     private static BuildConfig.Build buildConfig() {
-        BuildConfig.Kubernetes kubernetes = new BuildConfig.Kubernetes() {
-
-            public String namespace() {
-                return NAMESPACE;
-            }
-
-            public String executorImage() {
-                return KanikoJobs.DEFAULT_EXECUTOR_IMAGE;
-            }
-
-            public String registry() {
-                return REGISTRY;
-            }
-
-            public String registrySecret() {
-                return "wharf-build-registry";
-            }
-
-            public String cpu() {
-                return "1";
-            }
-
-            public String memory() {
-                return "2Gi";
-            }
-
-            public String ephemeralStorage() {
-                return "4Gi";
-            }
-
-            public Duration ttlAfterFinished() {
-                return Duration.ofHours(1);
-            }
-        };
-        return new BuildConfig.Build() {
-
-            public BuildConfig.Executor executor() {
-                return BuildConfig.Executor.kaniko;
-            }
-
-            public BuildConfig.Kubernetes kubernetes() {
-                return kubernetes;
-            }
-
-            public String engine() {
-                return "podman";
-            }
-
-            public int concurrency() {
-                return 1;
-            }
-
-            public Duration timeout() {
-                return Duration.ofMinutes(5);
-            }
-
-            public String memory() {
-                return "1g";
-            }
-
-            public double cpus() {
-                return 1;
-            }
-
-            public int pids() {
-                return 1024;
-            }
-
-            public String network() {
-                return "none";
-            }
-
-            public java.util.Optional<Path> workDir() {
-                return java.util.Optional.empty();
-            }
-
-            public int maxLogBytes() {
-                return 1 << 20;
-            }
-        };
+        return TestBuildConfig.kaniko(new TestBuildConfig.Kubernetes(NAMESPACE, KanikoJobs.DEFAULT_EXECUTOR_IMAGE,
+                KanikoJobs.DEFAULT_PUSHER_IMAGE, REGISTRY, "wharf-build-registry", java.util.Optional.empty(), "1",
+                "2Gi", "4Gi", Duration.ofHours(1)));
     }
 
     private static KanikoJobs.Plan plan(String contextConfigMap, List<String> flags) {

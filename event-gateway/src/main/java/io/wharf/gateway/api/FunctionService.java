@@ -214,8 +214,8 @@ public class FunctionService {
         if (fn.build() == null) {
             return fn;
         }
-        Builds.Submitted submitted = builds.submit(GeneratedContexts.of(fn.build(), "build"), owner,
-                "build.dockerfile", fn.build().kanikoFlags());
+        Builds.Submitted submitted = builds.submit(GeneratedContexts.of(fn.build(), "build"), owner, "build",
+                fn.build().kanikoFlags());
         return fn.withImage(submitted.build().image());
     }
 

@@ -3,6 +3,7 @@ package io.wharf.gateway.build;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,9 @@ import io.wharf.contracts.Names;
 import io.wharf.contracts.ValidationException;
 import io.wharf.contracts.Violation;
 import io.wharf.contracts.build.BuildRecord;
+import io.wharf.contracts.function.FunctionDefinition;
 import io.wharf.gateway.GatewayConfig;
+import io.wharf.gateway.api.ApiException;
 import io.wharf.gateway.api.ImagePolicy;
 import io.wharf.jetstream.BuildStore;
 import io.wharf.jetstream.ConflictException;
@@ -58,12 +61,16 @@ public class Builds {
     }
 
     /**
-     * @param field the field bad input is reported under ({@code dockerfile}, {@code build.dockerfile})
-     * @throws ValidationException when a base image comes from a repository the platform does not allow
+     * @param section where the section's fields are in the body: {@code ""} (the whole body, as on
+     *            {@code POST /system/builds}) or {@code build} (a function's {@code build} section); bad input is
+     *            reported under {@code dockerfile} or {@code kaniko_flags[i]} inside it
+     * @throws ValidationException when a base image comes from a repository the platform does not allow, or a
+     *             Kaniko flag is refused
      */
-    public Submitted submit(BuildContext context, String owner, String field, List<String> kanikoFlags) {
-        checkBaseImages(context, owner, field);
-        List<String> flags = KanikoFlags.check(kanikoFlags);
+    public Submitted submit(BuildContext context, String owner, String section, List<String> kanikoFlags) {
+        String prefix = section.isEmpty() ? "" : section + ".";
+        checkBaseImages(context, owner, prefix + "dockerfile");
+        List<String> flags = KanikoFlags.check(kanikoFlags, prefix + "kaniko_flags");
         String hash = context.hash();
         String id = Hashes.sha256Hex(owner, hash, String.join("\n", flags)).substring(0, 16);
         String image = repositoryOf(owner) + ":" + id;
@@ -106,6 +113,42 @@ public class Builds {
         return store.get(id).map(Versioned::value).filter(b -> b.owner().equals(user));
     }
 
+    /**
+     * Deletes a user's build that has ended: its record, context and log, and (through the build service) its image
+     * on the machine. A build a function still runs on is kept.
+     *
+     * @param functions the functions there are (the ones on its image are named in the refusal)
+     * @throws ApiException 404 when the user has no such build; 409 while it builds or a function uses its image
+     */
+    public void delete(String id, String user, List<FunctionDefinition> functions) {
+        BuildRecord build = get(id, user).orElseThrow(() -> ApiException.notFound("no build '" + id + "'"));
+        if (!build.isFinal()) {
+            throw new ApiException(409, "Conflict", "build '" + id + "' is " + build.state().toLowerCase(Locale.ROOT)
+                    + "; delete it once it has ended");
+        }
+        List<String> users = functions.stream()
+                .filter(fn -> fn.image() != null && sameImage(fn.image(), build.image()))
+                .map(FunctionDefinition::name)
+                .sorted()
+                .toList();
+        if (!users.isEmpty()) {
+            throw new ApiException(409, "Conflict", "build '" + id + "' is the image of " + String.join(", ", users)
+                    + "; delete or change " + (users.size() == 1 ? "that function" : "those functions") + " first");
+        }
+        store.delete(id);
+        // after the record: the builder removes an image only once its build is no longer recorded
+        if (BuildRecord.SUCCEEDED.equals(build.state())) {
+            publisher.publishBuildRemoval(Names.buildsSubject(id), build.image(), "remove:" + id + ":"
+                    + build.finished());
+        }
+        LOG.infof("build=%s of %s deleted", id, user);
+    }
+
+    /** The same image, with or without the {@code localhost/} the engine adds to a short name. */
+    private static boolean sameImage(String a, String b) {
+        return a.equals(b) || ("localhost/" + a).equals(b) || a.equals("localhost/" + b);
+    }
+
     public List<BuildRecord> list(String user) {
         return store.list().stream().filter(b -> b.owner().equals(user)).toList();
     }
@@ -139,6 +182,9 @@ public class Builds {
         if (isBuildImage(image) && !image.startsWith(own) && !("localhost/" + image).startsWith(own)) {
             throw new ValidationException(field, "names another user's build: a function may use only its owner's "
                     + "built images");
+        }
+        if (isBuildImage(image) && get(BuildRecord.idOfImage(image), user).isEmpty()) {
+            throw new ValidationException(field, "names no build of yours: it was deleted, or never made");
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +24,7 @@ import io.wharf.contracts.build.BuildRecord;
 import io.wharf.contracts.build.BuildSpec;
 import io.wharf.gateway.api.ApiException;
 import io.wharf.gateway.security.Caller;
+import io.wharf.jetstream.FunctionStore;
 
 /**
  * {@code /system/builds}: a user's image builds. {@code POST} a build section as JSON ({@code dockerfile}, or
@@ -35,10 +37,12 @@ import io.wharf.gateway.security.Caller;
 public class BuildsResource {
 
     private final Builds builds;
+    private final FunctionStore functions;
     private final Caller caller;
 
-    public BuildsResource(Builds builds, Caller caller) {
+    public BuildsResource(Builds builds, FunctionStore functions, Caller caller) {
         this.builds = builds;
+        this.functions = functions;
         this.caller = caller;
     }
 
@@ -55,7 +59,7 @@ public class BuildsResource {
         if (spec == null) {
             throw new ValidationException("dockerfile", "is required (or base_image)");
         }
-        return answer(builds.submit(GeneratedContexts.of(spec, ""), caller.user(), "dockerfile",
+        return answer(builds.submit(GeneratedContexts.of(spec, ""), caller.user(), "",
                 spec.kanikoFlags()));
     }
 
@@ -63,7 +67,7 @@ public class BuildsResource {
     @Consumes({"application/x-tar", "application/gzip", "application/x-gzip", "application/octet-stream"})
     public Response fromContext(@QueryParam("dockerfile_path") String dockerfilePath, byte[] archive) {
         BuildContext context = ContextArchives.read(archive, dockerfilePath, Limits.DEFAULT);
-        return answer(builds.submit(context, caller.user(), "dockerfile", List.of()));
+        return answer(builds.submit(context, caller.user(), "", List.of()));
     }
 
     @GET
@@ -75,6 +79,14 @@ public class BuildsResource {
     @Path("/{id}")
     public BuildRecord get(@PathParam("id") String id) {
         return builds.get(id, caller.user()).orElseThrow(() -> ApiException.notFound("no build '" + id + "'"));
+    }
+
+    /** Deletes a build that has ended, its log and context, and its image on the machine (204). */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id) {
+        builds.delete(id, caller.user(), functions.list());
+        return Response.noContent().build();
     }
 
     @GET
