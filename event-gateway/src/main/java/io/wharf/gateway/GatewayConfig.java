@@ -54,6 +54,16 @@ public interface GatewayConfig {
 
         /** When set, only tokens whose groups claim holds this value (a group, or an EGI VO entitlement) get in. */
         Optional<String> requiredGroup();
+
+        /**
+         * The provider's client the web UI signs users in through (the authorization code flow with PKCE; its
+         * redirect URI is {@code <gateway>/ui/oidc/callback}). The web UI offers OpenID Connect login only when it is
+         * set, and the access tokens it gets are checked as any bearer token.
+         */
+        Optional<String> uiClientId();
+
+        /** That client's secret, when the provider holds it as a confidential client. Never logged. */
+        Optional<String> uiClientSecret();
     }
 
     interface Storage {

@@ -20,6 +20,7 @@ public class OidcTestResource extends WharfTestResource {
     static final String REALM = "science";
     static final String OTHER_REALM = "elsewhere";
     static final String CLIENT = "wharf-cli";
+    static final String WEB_CLIENT = "wharf-web";
     static final String GROUP = "vo.example.org";
     static final String MEMBER = "alice";
     static final String OUTSIDER = "mallory";
@@ -41,6 +42,10 @@ public class OidcTestResource extends WharfTestResource {
             keycloak.createRealm(realm);
             keycloak.createClient(realm, CLIENT);
         }
+        // the web UI's login (authorization code flow), back to this gateway's callback only
+        keycloak.createWebClient(REALM, WEB_CLIENT, "http://127.0.0.1:" + config.get("quarkus.http.test-port")
+                + "/ui/oidc/callback");
+        config.put("wharf.gateway.oidc.ui-client-id", WEB_CLIENT);
         memberSubject = keycloak.createUser(REALM, MEMBER, PASSWORD, GROUP);
         keycloak.createUser(REALM, OUTSIDER, PASSWORD);
         keycloak.createUser(OTHER_REALM, MEMBER, PASSWORD, GROUP);

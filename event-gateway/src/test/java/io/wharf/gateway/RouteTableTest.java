@@ -116,6 +116,8 @@ class RouteTableTest {
             calls.add(new Call(who, "GET", "/system/dlq", null, 401));
             calls.add(new Call(who, "GET", "/system/dlq/" + FN, null, 401));
             calls.add(new Call(who, "POST", "/system/dlq/" + FN + "/replay", null, 401));
+            calls.add(new Call(who, "GET", "/system/buckets/" + BUCKET + "/objects/in/x.txt", null, 401));
+            calls.add(new Call(who, "PUT", "/system/buckets/" + BUCKET + "/objects/in/x.txt", "x", 401));
             calls.add(new Call(who, "GET", "/health", null, 200));
         }
         // a second user: the first user's function does not exist for them
@@ -160,6 +162,8 @@ class RouteTableTest {
         calls.add(new Call(fnToken, "GET", "/system/builds", null, 401));
         calls.add(new Call(fnToken, "DELETE", "/system/builds/" + buildId, null, 401));
         calls.add(new Call(fnToken, "GET", "/system/services/" + FN + "/status", null, 401));
+        calls.add(new Call(fnToken, "GET", "/system/buckets/" + BUCKET + "/objects/in/x.txt", null, 401));
+        calls.add(new Call(fnToken, "PUT", "/system/buckets/" + BUCKET + "/objects/in/x.txt", "x", 401));
 
         List<String> wrongAnswers = new ArrayList<>();
         for (Call call : calls) {

@@ -25,6 +25,17 @@ public final class LogStore {
         }
     }
 
+    /** Stores the log of a running execution as it is so far: its last {@code maxBytes} bytes. */
+    public void putTail(String executionId, Path logFile, long maxBytes) {
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(logFile)) {
+            long size = channel.size();
+            channel.position(Math.max(0, size - maxBytes));
+            logs.put(executionId, java.nio.channels.Channels.newInputStream(channel));
+        } catch (IOException e) {
+            throw new StoreException("cannot read the log of " + executionId + " from " + logFile, e);
+        }
+    }
+
     public Optional<byte[]> get(String executionId) {
         return logs.get(executionId);
     }

@@ -114,6 +114,13 @@ public interface DispatcherConfig {
         @WithDefault("8388608")
         long maxLogBytes();
 
+        /**
+         * How often the log of a running execution is stored (when it grew), so that its log can be followed while it
+         * runs ({@code GET /system/logs/<function>/<execution>}, the web UI); {@code 0S}: only once it ended.
+         */
+        @WithDefault("2S")
+        Duration liveLogInterval();
+
         /** Identity of this dispatcher in execution records; host name and pid when absent. */
         Optional<String> instanceId();
 

@@ -129,6 +129,23 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
+     * Creates a public client that signs users in with the authorization code flow (PKCE with S256 required) and sends
+     * them back to {@code redirectUri} only, as a web application's login does; its tokens carry {@code groups} as
+     * {@link #createClient}'s.
+     */
+    public void createWebClient(String realm, String clientId, String redirectUri) {
+        Map<String, Object> groupsMapper = Map.of("name", "groups", "protocol", "openid-connect", "protocolMapper",
+                "oidc-group-membership-mapper", "config",
+                Map.of("full.path", "false", "claim.name", "groups", "access.token.claim", "true", "id.token.claim",
+                        "true", "userinfo.token.claim", "true"));
+        admin(adminToken(), "/admin/realms/" + realm + "/clients",
+                Map.of("clientId", clientId, "enabled", true, "publicClient", true, "directAccessGrantsEnabled", false,
+                        "standardFlowEnabled", true, "redirectUris", List.of(redirectUri), "attributes",
+                        Map.of("pkce.code.challenge.method", "S256"), "protocolMappers", List.of(groupsMapper)),
+                201);
+    }
+
+    /**
      * Creates a user who can sign in with the password grant at once, member of the given top-level groups (created
      * if missing), and returns the user's id: the {@code sub} of the user's tokens. Keycloak's user profile requires
      * an email, a first and a last name before it lets a user sign in, so the user gets

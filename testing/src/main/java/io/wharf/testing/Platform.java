@@ -31,6 +31,8 @@ public final class Platform implements AutoCloseable {
     public static final String PASSWORD = "e2e-password";
     public static final String WEBHOOK_TOKEN = "e2e-webhook-token";
     public static final String ONETRIGGER_TOKEN = "e2e-onetrigger-token";
+    /** Encrypts the web UI's session cookies. */
+    public static final String SESSION_KEY = "e2e-session-encryption-key-0123456789";
 
     private final Path dir;
     private final int httpPort = FreePorts.next();
@@ -84,6 +86,8 @@ public final class Platform implements AutoCloseable {
         settings.put("wharf.gateway.webhook-token", WEBHOOK_TOKEN);
         settings.put("wharf.gateway.onetrigger-token", ONETRIGGER_TOKEN);
         settings.put("wharf.gateway.users." + USER, PASSWORD);
+        // the web UI's session cookies (./wharf up generates a key per installation)
+        settings.putIfAbsent("quarkus.http.auth.session.encryption-key", SESSION_KEY);
         gateway = startService("gateway", "event-gateway", httpPort, settings);
         await("the gateway's /health").atMost(Duration.ofSeconds(60)).until(() -> get("/health").statusCode() == 200);
     }

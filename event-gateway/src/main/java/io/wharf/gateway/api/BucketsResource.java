@@ -1,10 +1,14 @@
 package io.wharf.gateway.api;
 
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -73,6 +77,49 @@ public class BucketsResource {
     @Path("/{bucket}/presign")
     public PresignedUrl presign(@PathParam("bucket") String bucket, String body) {
         return buckets.presign(bucket, PresignRequest.parse(body).validated(), requester());
+    }
+
+    /**
+     * Wharf's: stores the body as one object of the bucket (at most {@code wharf.gateway.max-body-bytes}), for
+     * clients without S3 (the web UI). Whoever may see the bucket may upload to it, as with presigned URLs.
+     */
+    @PUT
+    @Path("/{bucket}/objects/{key: .+}")
+    public Response upload(@PathParam("bucket") String bucket, @PathParam("key") String key,
+            @HeaderParam("Content-Type") String contentType, byte[] body) {
+        buckets.upload(bucket, key, body == null ? new byte[0] : body, contentTypeOf(contentType), requester());
+        StringBuilder location = new StringBuilder("/system/buckets/").append(bucket).append("/objects");
+        for (String segment : key.split("/", -1)) {
+            location.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return Response.created(URI.create(location.toString())).build();
+    }
+
+    /**
+     * Wharf's: one object of the bucket, always as a download ({@code application/octet-stream}, an attachment): a
+     * stored page never runs as the gateway's own.
+     */
+    @GET
+    @Path("/{bucket}/objects/{key: .+}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response download(@PathParam("bucket") String bucket, @PathParam("key") String key) {
+        InputStream content = buckets.download(bucket, key, requester());
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename*=UTF-8''"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox")
+                .build();
+    }
+
+    /** The type an uploaded object is stored with: the request's, when it is one, else a byte stream. */
+    private static String contentTypeOf(String header) {
+        if (header == null || header.isBlank() || header.length() > 256
+                || okhttp3.MediaType.parse(header.strip()) == null) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
+        return header.strip();
     }
 
     private Buckets.Requester requester() {

@@ -56,6 +56,10 @@ public class HttpFailures {
         int status = context.statusCode();
         if (context.response().headWritten()) {
             context.next();
+        } else if (context.response().getStatusCode() / 100 == 3
+                && context.response().headers().contains(HttpHeaders.LOCATION)) {
+            // the web UI's form login answered with its page (a failed login goes to the login page again)
+            context.response().end();
         } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException
                 || (failure == null && status == 401)) {
             unauthorized(context);

@@ -3,11 +3,11 @@ package io.wharf.gateway.security;
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 
 /** An OpenID Connect access token (a signed JSON Web Token) presented as {@code Authorization: Bearer}. */
-final class OidcTokenRequest extends BaseAuthenticationRequest {
+public final class OidcTokenRequest extends BaseAuthenticationRequest {
 
     private final String token;
 
-    OidcTokenRequest(String token) {
+    public OidcTokenRequest(String token) {
         this.token = token;
     }
 

@@ -15,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsV2Response;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
@@ -95,6 +97,44 @@ public class BucketContents {
                     .build());
         } catch (MinioException | IOException | GeneralSecurityException e) {
             throw failure("create folder " + folder + " in bucket " + bucket, e);
+        }
+    }
+
+    /** Stores one object (the public API's upload, {@code PUT /system/buckets/{bucket}/objects/{key}}). */
+    public void put(String bucket, String key, byte[] content, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .contentType(contentType)
+                    .stream(new ByteArrayInputStream(content), content.length, -1)
+                    .build());
+        } catch (ErrorResponseException e) {
+            if ("NoSuchBucket".equals(e.errorResponse().code())) {
+                throw ApiException.notFound("no bucket named '" + bucket + "'");
+            }
+            throw failure("store " + key + " in bucket " + bucket, e);
+        } catch (MinioException | IOException | GeneralSecurityException e) {
+            throw failure("store " + key + " in bucket " + bucket, e);
+        }
+    }
+
+    /**
+     * Opens one object for reading; the caller closes it.
+     *
+     * @return the object's content, or empty when the bucket or the object does not exist
+     */
+    public Optional<GetObjectResponse> open(String bucket, String key) {
+        try {
+            return Optional.of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchBucket".equals(code)) {
+                return Optional.empty();
+            }
+            throw failure("read " + key + " from bucket " + bucket, e);
+        } catch (MinioException | IOException | GeneralSecurityException e) {
+            throw failure("read " + key + " from bucket " + bucket, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wharf.gateway.storage;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,6 +177,38 @@ public class Buckets {
     public PresignedUrl presign(String bucket, PresignRequest.Valid request, Requester requester) {
         visible(bucket, requester);
         return presigner.presign(bucket, request);
+    }
+
+    /**
+     * Stores one object in a bucket through the gateway, for clients that do not speak S3 (the web UI's uploads). The
+     * same rule as {@link #presign}: whoever may see the bucket may put objects in it.
+     *
+     * @throws ApiException 404 when the requester may not see the bucket, 400 naming {@code object_key} when the key
+     *         is not one
+     */
+    public void upload(String bucket, String key, byte[] content, String contentType, Requester requester) {
+        visible(bucket, requester);
+        String valid = objectKey(key);
+        contents.put(bucket, valid, content, contentType);
+        LOG.infof("object %s/%s (%d bytes) uploaded by %s", bucket, valid, content.length, requester.user());
+    }
+
+    /**
+     * Opens one object of a bucket for reading through the gateway; the caller closes it.
+     *
+     * @throws ApiException 404 when the requester may not see the bucket or the object does not exist
+     */
+    public InputStream download(String bucket, String key, Requester requester) {
+        visible(bucket, requester);
+        String valid = objectKey(key);
+        return contents.open(bucket, valid)
+                .orElseThrow(() -> ApiException.notFound("no object '" + valid + "' in bucket '" + bucket + "'"));
+    }
+
+    /** The key as presigned URLs take it ({@link PresignRequest#validated}). */
+    private static String objectKey(String key) {
+        return new PresignRequest(key, PresignRequest.Operation.DOWNLOAD.oscarName(), null, null, null).validated()
+                .objectKey();
     }
 
     private Versioned<BucketOwners.Owner> visible(String bucket, Requester requester) {

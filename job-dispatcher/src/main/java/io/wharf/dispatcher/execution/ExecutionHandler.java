@@ -80,6 +80,13 @@ public class ExecutionHandler {
     private final SecretCipher cipher;
     private final Workload workload;
     private final BuildGate buildGate;
+    /** Stores the logs of running executions ({@link LiveLog}). */
+    private final ScheduledExecutorService liveLogs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "wharf-live-logs");
+                t.setDaemon(true);
+                return t;
+            });
 
     public ExecutionHandler(FunctionStore functions, ExecutionStore executions, LogStore logs, ResponseStore responses,
             Publisher publisher,
@@ -243,11 +250,16 @@ public class ExecutionHandler {
                     ? "from the invocation's body"
                     : ObjectKeys.printable(envelope.data().bucket() + "/" + envelope.data().key()));
             buildGate.check(fn);
-            Outcome outcome = runtime.carryOut(new Attempt(id, envelope, fn, ws, () -> started(envelope, fn,
-                    execution), execution::isCancelled));
+            Outcome outcome;
+            try (LiveLog live = LiveLog.follow(liveLogs, config.liveLogInterval(), logs, id, ws.logFile(),
+                    config.maxLogBytes())) {
+                outcome = runtime.carryOut(new Attempt(id, envelope, fn, ws, () -> started(envelope, fn,
+                        execution), execution::isCancelled));
+            }
             if (outcome.cancelled()) {
                 meters.counter("wharf.executions.cancelled", "function", fn.name()).increment();
                 // removed by its owner (marked) or with its function (gone): nothing of it stays
+                logs.delete(id);
                 executions.delete(fn.name(), id);
                 message.ack();
                 return;
