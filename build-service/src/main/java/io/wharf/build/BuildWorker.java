@@ -50,6 +50,10 @@ public class BuildWorker {
     static final String CONSUMER = "wharf-builder";
     private static final Duration ACK_WAIT = Duration.ofSeconds(60);
     private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    /** A build's folder: its id and attempt. */
+    private static final java.util.regex.Pattern BUILD_FOLDER = java.util.regex.Pattern.compile("[0-9a-f]{16}-[0-9]+");
+    /** How often the removal of a deleted build's image is tried while it cannot be carried out yet. */
+    private static final int REMOVAL_TRIES = 6;
 
     private final Connection connection;
     private final BuildStore store;
@@ -76,9 +80,10 @@ public class BuildWorker {
 
     void start(@Observes StartupEvent event) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        // folders left by a run of this service that stopped mid-build: what they still run is stopped first
+        // folders left by a run of this service that stopped mid-build (named as it names them, nothing else in the
+        // folder is touched): what they still run is stopped first
         try (var left = Files.list(workDir)) {
-            for (Path dir : left.toList()) {
+            for (Path dir : left.filter(d -> BUILD_FOLDER.matcher(d.getFileName().toString()).matches()).toList()) {
                 LOG.infof("removing %s, left by a previous run", dir.getFileName());
                 builder.release(dir);
             }
@@ -123,7 +128,11 @@ public class BuildWorker {
         }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             if (id.startsWith(Publisher.REMOVE)) {
-                remove(id.substring(Publisher.REMOVE.length()));
+                String image = id.substring(Publisher.REMOVE.length());
+                if (!remove(image) && message.metaData().deliveredCount() < REMOVAL_TRIES) {
+                    message.nakWithDelay(Duration.ofSeconds(10));
+                    return;
+                }
             } else {
                 build(id);
             }
@@ -139,16 +148,23 @@ public class BuildWorker {
         }
     }
 
-    /** A deleted build's image goes, once no record of that build is left (the gateway deletes it first). */
-    private void remove(String image) throws InterruptedException {
+    /**
+     * A deleted build's image goes, once no record of that build is left (the gateway deletes the record right after
+     * asking).
+     *
+     * @return whether it is done: {@code false} to be tried again later (the record is still there, or the engine
+     *         refused, e.g. while a container still runs on the image)
+     */
+    private boolean remove(String image) throws InterruptedException {
         if (store.get(BuildRecord.idOfImage(image)).isPresent()) {
-            LOG.warnf("not removing %s: its build is still recorded", image);
-            return;
+            LOG.infof("not removing %s yet: its build is still recorded", image);
+            return false;
         }
         try {
-            builder.remove(image);
+            return builder.remove(image);
         } catch (IOException e) {
-            LOG.warnf("the image %s of a deleted build is kept: %s", image, e.getMessage());
+            LOG.warnf("the image %s of a deleted build is kept for now: %s", image, e.getMessage());
+            return false;
         }
     }
 

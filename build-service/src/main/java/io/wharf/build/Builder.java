@@ -33,8 +33,11 @@ public interface Builder {
     /**
      * Removes the image of a deleted build from where this builder put it, where it can: a registry's images are kept
      * (registries differ in how, and whether, they delete).
+     *
+     * @return {@code true} when it is gone (or was never there), {@code false} when it could not be removed now
      */
-    default void remove(String image) throws IOException, InterruptedException {
+    default boolean remove(String image) throws IOException, InterruptedException {
+        return true;
     }
 
     /** What a build ended with: the image's digest when it succeeded, or why it failed. */

@@ -171,11 +171,13 @@ public final class KanikoBuilder implements Builder {
                         .inContainer(container)
                         .getLog());
             } catch (KubernetesClientException e) {
-                text.append("the log of ")
-                        .append(container)
-                        .append(" cannot be read: ")
-                        .append(e.getMessage())
-                        .append('\n');
+                if (container.equals(KanikoJobs.CONTAINER)) {
+                    text.append("the log of ")
+                            .append(container)
+                            .append(" cannot be read: ")
+                            .append(e.getMessage())
+                            .append('\n');
+                } // the pusher never started when Kaniko failed: it has no log
             }
         }
         Files.writeString(log, text, StandardCharsets.UTF_8);

@@ -64,6 +64,13 @@ public interface GatewayConfig {
 
         /** That client's secret, when the provider holds it as a confidential client. Never logged. */
         Optional<String> uiClientSecret();
+
+        /**
+         * The longest a web UI session begun with OpenID Connect lasts, however active: then the user signs in at the
+         * provider again, which checks again that they may (the group, the account).
+         */
+        @WithDefault("8H")
+        java.time.Duration uiSessionLifetime();
     }
 
     interface Storage {

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -197,6 +198,48 @@ class WebUiTest {
                 .then()
                 .statusCode(404)
                 .contentType(startsWith("application/problem+json"));
+    }
+
+    /** A user's values are shown as text: a script that is markup does not become markup on the function's page. */
+    @Test
+    void shouldEscapeWhatUsersWrote() {
+        asUser().contentType("text/plain")
+                .body(Api.function("ui-markup-fn", "ui-markup-bucket")
+                        .replace("wc -l", "echo '<script>alert(1)</script><img src=x onerror=alert(2)>'; wc -l"))
+                .when()
+                .post("/system/services")
+                .then()
+                .statusCode(201);
+        String session = login(WharfTestResource.USER, WharfTestResource.PASSWORD).getCookie("wharf-session");
+
+        String page = given().cookie("wharf-session", session).when().get("/ui/functions/ui-markup-fn").asString();
+
+        assertThat(page).contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;")
+                .doesNotContain("<script>alert(1)")
+                .doesNotContain("<img src=x");
+    }
+
+    /** Another user's function is not found through any page of the UI, as through the API. */
+    @Test
+    void shouldFindNoPageOfAnotherUsersFunction() {
+        Api.create("ui-private-fn", "ui-private-bucket");
+        String id = asUser().body("x")
+                .when()
+                .post("/job/ui-private-fn")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("executionId");
+        String session = login(WharfTestResource.OTHER_USER, WharfTestResource.OTHER_PASSWORD)
+                .getCookie("wharf-session");
+
+        for (String path : List.of("/ui/functions/ui-private-fn", "/ui/functions/ui-private-fn/edit",
+                "/ui/functions/ui-private-fn/executions", "/ui/functions/ui-private-fn/executions/" + id,
+                "/ui/functions/ui-private-fn/executions/" + id + "/log", "/ui/files/ui-private-bucket/in/x.txt")) {
+            Response answer = given().cookie("wharf-session", session).redirects().follow(false).when().get(path);
+            assertThat(answer.statusCode()).as(path).isEqualTo(404);
+            assertThat(answer.asString()).as(path).doesNotContain(id.substring(id.length() - 8));
+        }
     }
 
     @Test

@@ -38,7 +38,8 @@ final class BuildLeftovers {
     }
 
     static void release(Path dir, Map<String, String> environment) throws IOException, InterruptedException {
-        Path folder = dir.toAbsolutePath().normalize();
+        // as the kernel names it in mount tables: symbolic links resolved
+        Path folder = Files.exists(dir) ? dir.toRealPath() : dir.toAbsolutePath().normalize();
         Path runRoot = PodmanBuilder.runRoot(folder);
         if (!Files.exists(folder) && !Files.exists(runRoot)) {
             return;

@@ -65,8 +65,10 @@ public final class PodmanBuilder implements Builder {
 
     /** Unpacks the context into {@code dir/context} and builds it there, tagged as the record's image. */
     @Override
-    public Outcome build(BuildRecord build, BuildContext context, Path dir, Path log) throws IOException,
+    public Outcome build(BuildRecord build, BuildContext context, Path folder, Path log) throws IOException,
             InterruptedException {
+        // as the kernel names it in mount tables, where what a crashed build left is found again (BuildLeftovers)
+        Path dir = folder.toRealPath();
         Path contextDir = dir.resolve("context");
         Files.createDirectories(contextDir);
         context.writeTo(contextDir);
@@ -77,7 +79,8 @@ public final class PodmanBuilder implements Builder {
         String tag = build.image();
         Path iid = dir.resolve("image-id");
         long limit = config.disk().asLongValue();
-        RunResult result = ProcessRunner.run(buildCommand(dir, containerfile, contextDir, tag, iid), environment, dir,
+        Map<String, String> inFolder = withTemporaryFolder(dir);
+        RunResult result = ProcessRunner.run(buildCommand(dir, containerfile, contextDir, tag, iid), inFolder, dir,
                 config.timeout(), log, pid -> writePid(dir, pid), () -> {
                 }, () -> StoreUsage.bytes(dir) > limit ? "used more than " + size(limit) + " of disk" : null);
         if (result.limitExceeded() != null) {
@@ -93,7 +96,7 @@ public final class PodmanBuilder implements Builder {
         if (!IMAGE_ID.matcher(id).matches()) {
             return new Outcome(null, "the engine wrote no image id");
         }
-        if (!copyToMachineStore(dir, tag, log)) {
+        if (!copyToMachineStore(dir, tag, log, inFolder)) {
             return new Outcome(null, "the built image could not be stored on this machine; see its log");
         }
         if (config.push().enabled()) {
@@ -130,25 +133,33 @@ public final class PodmanBuilder implements Builder {
 
     /** Removes a deleted build's image from the machine's store (kept while a container still runs on it). */
     @Override
-    public void remove(String image) throws IOException, InterruptedException {
+    public boolean remove(String image) throws IOException, InterruptedException {
         if (!BUILD_IMAGE.matcher(image).matches()) {
             LOG.warnf("not removing %s: not the image of a build", image);
-            return;
+            return true;
         }
         Path log = Files.createTempFile("wharf-image-removal", ".log");
         try {
-            RunResult removed = ProcessRunner.run(List.of(config.engine(), "image", "rm", image), environment,
-                    log.getParent(), ENGINE_COMMAND_TIMEOUT, log, () -> {
-                    });
-            if (removed.succeeded()) {
-                LOG.infof("removed the image %s of a deleted build", image);
-            } else {
-                LOG.warnf("the image %s of a deleted build is kept: %s", image,
-                        Files.readString(log, StandardCharsets.UTF_8).strip());
+            if (!engine(List.of("image", "exists", image), log)) {
+                return true;
             }
+            if (engine(List.of("image", "rm", image), log)) {
+                LOG.infof("removed the image %s of a deleted build", image);
+                return true;
+            }
+            LOG.warnf("the image %s of a deleted build is kept for now: %s", image,
+                    Files.readString(log, StandardCharsets.UTF_8).strip());
+            return false;
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    private boolean engine(List<String> arguments, Path log) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(config.engine()));
+        command.addAll(arguments);
+        return ProcessRunner.run(command, environment, log.getParent(), ENGINE_COMMAND_TIMEOUT, log, () -> {
+        }).succeeded();
     }
 
     /** The engine's command line: only Wharf's paths, the tag it made and the configured limits. */
@@ -181,16 +192,17 @@ public final class PodmanBuilder implements Builder {
                 "--storage-opt=additionalimagestore=" + machine.graphRoot());
     }
 
-    private boolean copyToMachineStore(Path dir, String tag, Path log) throws IOException, InterruptedException {
+    private boolean copyToMachineStore(Path dir, String tag, Path log, Map<String, String> inFolder)
+            throws IOException, InterruptedException {
         Path archive = dir.resolve(ARCHIVE);
         List<String> save = new ArrayList<>(ownStore(dir));
         save.addAll(List.of("save", "--format=docker-archive", "--output=" + archive, tag));
-        RunResult saved = ProcessRunner.run(save, environment, dir, ENGINE_COMMAND_TIMEOUT, log, () -> {
+        RunResult saved = ProcessRunner.run(save, inFolder, dir, ENGINE_COMMAND_TIMEOUT, log, () -> {
         });
         if (!saved.succeeded()) {
             return false;
         }
-        RunResult loaded = ProcessRunner.run(List.of(config.engine(), "load", "--input=" + archive), environment, dir,
+        RunResult loaded = ProcessRunner.run(List.of(config.engine(), "load", "--input=" + archive), inFolder, dir,
                 ENGINE_COMMAND_TIMEOUT, log, () -> {
                 });
         return loaded.succeeded();
@@ -233,6 +245,16 @@ public final class PodmanBuilder implements Builder {
     static Path runRoot(Path dir) {
         String key = io.wharf.contracts.Hashes.sha256Hex(dir.toAbsolutePath().normalize().toString()).substring(0, 16);
         return Path.of("/tmp", "wharf-build-" + key);
+    }
+
+    /**
+     * The engine's environment with its temporary files (layers being committed, blobs being copied) in the build's
+     * folder: measured with the rest, and gone with it.
+     */
+    private Map<String, String> withTemporaryFolder(Path dir) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+        return Map.copyOf(env);
     }
 
     /** A size in whole GiB or MiB where it is one, else in bytes. */

@@ -150,9 +150,8 @@ class PodmanBuilderTest {
     }
 
     /**
-     * The service crashes mid-build: the engine it started runs on, and so does the step the engine ran; killing the
-     * engine alone (as a crash of its parent's parent would not even do) still leaves the step and its mounts.
-     * {@code release} finds and stops both, unmounts, and removes the folder.
+     * The service crashes mid-build and its engine is killed: the step the engine ran runs on, with its mounts.
+     * {@code release} finds the step by the mounts it runs on, stops it, unmounts, and removes the folders.
      */
     @Test
     void whatACrashedServiceLeftIsStoppedAndRemoved() throws Exception {
@@ -171,12 +170,15 @@ class PodmanBuilderTest {
         Files.writeString(dir.resolve(PodmanBuilder.PID_FILE), Long.toString(engine.pid()));
         await().atMost(Duration.ofMinutes(2)).until(() -> step(marker).isPresent());
         ProcessHandle step = step(marker).orElseThrow();
-        // the service dies: nothing stops the engine or the step
+        // the service dies, and with it the engine (SIGKILL, the engine alone): its step runs on, found only by the
+        // mounts it runs on
+        engine.toHandle().destroyForcibly();
+        assertThat(engine.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(step.isAlive()).as("the step outlives its engine").isTrue();
         assertThat(BuildLeftovers.mountsBelow(dir, Path.of("/proc/self/mountinfo"))).isNotEmpty();
 
         builder.release(dir);
 
-        assertThat(engine.waitFor(30, TimeUnit.SECONDS)).as("the engine is stopped").isTrue();
         assertThat(step.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the step is stopped").isFalse();
         assertThat(BuildLeftovers.mountsBelow(dir, Path.of("/proc/self/mountinfo"))).isEmpty();
         assertThat(dir).doesNotExist();

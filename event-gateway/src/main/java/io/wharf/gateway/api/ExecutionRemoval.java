@@ -54,6 +54,8 @@ public class ExecutionRemoval {
                 return;
             }
             if (mark(current.get())) {
+                // a running execution's log may have been stored again meanwhile (its live log): marked, no more is
+                logs.delete(record.id());
                 return;
             }
         }

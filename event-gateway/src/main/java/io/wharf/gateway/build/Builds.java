@@ -135,12 +135,13 @@ public class Builds {
             throw new ApiException(409, "Conflict", "build '" + id + "' is the image of " + String.join(", ", users)
                     + "; delete or change " + (users.size() == 1 ? "that function" : "those functions") + " first");
         }
-        store.delete(id);
-        // after the record: the builder removes an image only once its build is no longer recorded
+        // asked first, so that a failure here leaves the build whole; the builder removes the image only once the
+        // record is gone (it tries again meanwhile)
         if (BuildRecord.SUCCEEDED.equals(build.state())) {
             publisher.publishBuildRemoval(Names.buildsSubject(id), build.image(), "remove:" + id + ":"
                     + build.finished());
         }
+        store.delete(id);
         LOG.infof("build=%s of %s deleted", id, user);
     }
 

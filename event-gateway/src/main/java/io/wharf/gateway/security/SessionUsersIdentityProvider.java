@@ -41,14 +41,34 @@ public class SessionUsersIdentityProvider implements IdentityProvider<TrustedAut
      */
     public static final String OIDC_SESSION = "oidc\u0001";
 
+    /** The principal of an OpenID Connect session: the mark, when it ends (epoch seconds), the user. */
+    public static String oidcPrincipal(String user, java.time.Instant ends) {
+        return OIDC_SESSION + ends.getEpochSecond() + "\u0001" + user;
+    }
+
+    /** The user of an OpenID Connect session's principal; null once it has ended, or when it is not one. */
+    private static String oidcUser(String principal) {
+        String rest = principal.substring(OIDC_SESSION.length());
+        int mark = rest.indexOf('\u0001');
+        if (mark < 1) {
+            return null;
+        }
+        try {
+            long ends = Long.parseLong(rest.substring(0, mark));
+            return java.time.Instant.now().getEpochSecond() < ends ? rest.substring(mark + 1) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     @Override
     public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request,
             AuthenticationRequestContext context) {
         String principal = request.getPrincipal();
         boolean oidc = principal != null && principal.startsWith(OIDC_SESSION);
-        String user = oidc ? principal.substring(OIDC_SESSION.length()) : principal;
+        String user = oidc ? oidcUser(principal) : principal;
         boolean known = oidc
-                ? config.gateway().oidc().uiClientId().isPresent() && !user.isEmpty()
+                ? config.gateway().oidc().uiClientId().isPresent() && user != null && !user.isEmpty()
                 : user != null && config.gateway().users().containsKey(user);
         if (!known) {
             return Uni.createFrom().failure(new AuthenticationFailedException("no such user"));

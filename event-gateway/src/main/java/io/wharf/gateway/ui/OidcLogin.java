@@ -160,7 +160,8 @@ public class OidcLogin {
         }
         String user = identity.getPrincipal().getName();
         sessions.save(QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(SessionUsersIdentityProvider.OIDC_SESSION + user))
+                .setPrincipal(new QuarkusPrincipal(SessionUsersIdentityProvider.oidcPrincipal(user,
+                        java.time.Instant.now().plus(oidc.uiSessionLifetime()))))
                 .addRole(Roles.USER)
                 .build(), http, null, http.request().isSSL());
         LOG.infof("%s logged in to the web UI with OpenID Connect", user);

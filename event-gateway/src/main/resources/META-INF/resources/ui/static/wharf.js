@@ -99,6 +99,16 @@
     var badge = document.querySelector('[data-state]');
     var timer = window.setInterval(function () {
       fetch(url, {credentials: 'same-origin', headers: {'Accept': 'text/plain'}}).then(function (response) {
+        var type = response.headers.get('Content-Type') || '';
+        if (response.redirected || type.indexOf('text/plain') !== 0) {
+          // the session ended (the login page answered): stop asking, and say so rather than show that page
+          window.clearInterval(timer);
+          log.setAttribute('data-finished', 'true');
+          if (badge) {
+            badge.textContent = 'log in again to follow';
+          }
+          return;
+        }
         var state = (response.headers.get('Wharf-Execution-State') || '').toLowerCase();
         return response.text().then(function (text) {
           var atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;

@@ -204,6 +204,7 @@ public class ExecutionHandler {
         if (record.state() == ExecutionState.REMOVED) {
             // its owner removed it before it ran (or while its last attempt waited): it goes, unrun
             LOG.infof("function=%s executionId=%s was removed by its owner: not run", function, executionId);
+            logs.delete(executionId);
             executions.delete(function, executionId);
             message.ack();
             return null;
@@ -252,7 +253,7 @@ public class ExecutionHandler {
             buildGate.check(fn);
             Outcome outcome;
             try (LiveLog live = LiveLog.follow(liveLogs, config.liveLogInterval(), logs, id, ws.logFile(),
-                    config.maxLogBytes())) {
+                    execution::isCurrent)) {
                 outcome = runtime.carryOut(new Attempt(id, envelope, fn, ws, () -> started(envelope, fn,
                         execution), execution::isCancelled));
             }
@@ -268,7 +269,9 @@ public class ExecutionHandler {
             List<String> outputs = outcome.outputs();
             note(ws, "wharf: %s; %d output(s) delivered%s", reason == null ? "succeeded" : reason, outputs.size(),
                     outputs.isEmpty() ? "" : ": " + String.join(", ", outputs));
-            storeLog(id, ws);
+            if (execution.isCurrent()) {
+                storeLog(id, ws); // a run taken over meanwhile leaves the log to its new owner
+            }
             if (outcome.response() != null) {
                 responses.put(id, outcome.response());
             }
@@ -414,6 +417,8 @@ public class ExecutionHandler {
                 LOG.infof("function=%s executionId=%s was removed while running: stopped", record.function(),
                         record.id());
             } else {
+                // taken over: its log is the new owner's to store now
+                execution.supersede();
                 LOG.warnf("executionId=%s heartbeat refused: %s", record.id(), e.getMessage());
             }
         } catch (RuntimeException e) {

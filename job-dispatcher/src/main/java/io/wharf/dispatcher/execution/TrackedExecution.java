@@ -20,6 +20,7 @@ final class TrackedExecution {
     private ExecutionRecord record;
     private long revision;
     private volatile boolean cancelled;
+    private volatile boolean superseded;
 
     private TrackedExecution(ExecutionStore store, Publisher publisher, ExecutionRecord record, long revision) {
         this.store = store;
@@ -89,5 +90,15 @@ final class TrackedExecution {
 
     boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Another dispatcher has taken the execution over (this one's lease ran out): nothing of this run is stored. */
+    void supersede() {
+        superseded = true;
+    }
+
+    /** Whether this run still speaks for the execution: not removed, not taken over. */
+    boolean isCurrent() {
+        return !cancelled && !superseded;
     }
 }
