@@ -200,6 +200,54 @@ class WebUiTest {
                 .contentType(startsWith("application/problem+json"));
     }
 
+    /**
+     * A browser's login, or any change, from another site is refused before anything is read: a forged login would
+     * put the victim in the forger's account. The same login from the UI's own page, or from a client that is no
+     * browser, goes on.
+     */
+    @Test
+    void shouldRefuseALoginOrAChangeThatABrowserSaysComesFromAnotherSite() {
+        Response forged = given().redirects()
+                .follow(false)
+                .header("Origin", "https://evil.example")
+                .formParam("j_username", WharfTestResource.USER)
+                .formParam("j_password", WharfTestResource.PASSWORD)
+                .when()
+                .post("/ui/j_security_check");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.getCookie("wharf-session")).isNull();
+        Response opaque = given().redirects()
+                .follow(false)
+                .header("Origin", "null")
+                .formParam("j_username", WharfTestResource.USER)
+                .formParam("j_password", WharfTestResource.PASSWORD)
+                .when()
+                .post("/ui/j_security_check");
+        assertThat(opaque.statusCode()).isEqualTo(403);
+
+        String session = login(WharfTestResource.USER, WharfTestResource.PASSWORD).getCookie("wharf-session");
+        Response page = given().cookie("wharf-session", session).when().get("/ui/functions");
+        page(session, page.getCookie("wharf-csrf")).header("Sec-Fetch-Site", "cross-site")
+                .formParam("csrf", csrfOf(page.asString()))
+                .when()
+                .post("/ui/logout")
+                .then()
+                .statusCode(403);
+
+        // the UI as a browser reaches it, by the name it is served under
+        Response ownPage = given().redirects()
+                .follow(false)
+                .header("Host", "wharf.test:8443")
+                .header("Origin", "https://wharf.test:8443")
+                .header("Sec-Fetch-Site", "same-origin")
+                .formParam("j_username", WharfTestResource.USER)
+                .formParam("j_password", WharfTestResource.PASSWORD)
+                .when()
+                .post("/ui/j_security_check");
+        assertThat(ownPage.statusCode()).isEqualTo(302);
+        assertThat(ownPage.getCookie("wharf-session")).isNotNull();
+    }
+
     /** A user's values are shown as text: a script that is markup does not become markup on the function's page. */
     @Test
     void shouldEscapeWhatUsersWrote() {

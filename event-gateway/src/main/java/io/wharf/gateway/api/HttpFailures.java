@@ -79,7 +79,7 @@ public class HttpFailures {
                 + "(basic, or an OpenID Connect bearer token), or for /job the function's token", null));
     }
 
-    private static void respond(RoutingContext context, Problem problem) {
+    public static void respond(RoutingContext context, Problem problem) {
         context.response()
                 .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
