@@ -20,8 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,8 +34,6 @@ import io.wharf.testing.Platform;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiOidcTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String REALM = "science";
     private static final String GROUP = "vo.example.org";
     private static final String PASSWORD = "correct horse battery";
@@ -53,9 +49,7 @@ class WebUiOidcTest {
 
     @BeforeAll
     void start() throws IOException {
-        assertThat(CHROMIUM).as("chromium (Debian's package; ./wharf test installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("chromedriver (Debian's chromium-driver; ./wharf test installs it)")
-                .isExecutable();
+        HeadlessChromium.requireInstalled();
         keycloak = new KeycloakServer(Files.createDirectories(dir.resolve("keycloak"))).start();
         keycloak.createRealm(REALM);
         member = keycloak.createUser(REALM, "alice", PASSWORD, GROUP);
@@ -65,13 +59,7 @@ class WebUiOidcTest {
                 Map.of("wharf.gateway.oidc.issuer", keycloak.issuer(REALM), "wharf.gateway.oidc.audience", "account",
                         "wharf.gateway.oidc.required-group", GROUP, "wharf.gateway.oidc.ui-client-id", "wharf-web"));
         keycloak.createWebClient(REALM, "wharf-web", platform.url() + "/ui/oidc/callback");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--lang=en");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build(), options);
+        browser = HeadlessChromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 

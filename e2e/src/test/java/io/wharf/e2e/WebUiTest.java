@@ -29,8 +29,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -49,8 +47,6 @@ import io.wharf.testing.Platform;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String OTHER = "other";
     private static final String OTHER_PASSWORD = "e2e-other-password";
     private static final String FN = "ui-upper";
@@ -65,20 +61,10 @@ class WebUiTest {
 
     @BeforeAll
     void start() {
-        assertThat(CHROMIUM).as("chromium (Debian's package; ./wharf test installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("chromedriver (Debian's chromium-driver; ./wharf test installs it)")
-                .isExecutable();
+        HeadlessChromium.requireInstalled();
         platform = Platform.start(dir, Map.of("wharf.dispatcher.executor", "container"),
                 Map.of("wharf.gateway.users." + OTHER, OTHER_PASSWORD));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // root in a container: no sandbox; a small /dev/shm: no shared memory
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--lang=en");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 

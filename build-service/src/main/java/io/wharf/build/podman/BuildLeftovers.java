@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -79,9 +80,14 @@ final class BuildLeftovers {
         }
     }
 
-    /** Processes whose root file system is a layer of this folder's store: a step's processes. */
+    /**
+     * Processes whose root file system is a layer of this folder's store: a step's processes. A step's root is an
+     * overlay mount; it is known by its upper directory in the folder, or (where the engine gave the overlay relative
+     * paths) by being the very overlay mounted below the folder: the same device.
+     */
     private static List<ProcessHandle> steps(Path folder) throws IOException {
         String upper = "upperdir=" + folder + "/";
+        Set<String> overlays = overlayDevicesBelow(folder, PROC.resolve("self/mountinfo"));
         List<ProcessHandle> steps = new ArrayList<>();
         try (Stream<Path> all = Files.list(PROC)) {
             for (Path p : all.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
@@ -90,7 +96,9 @@ final class BuildLeftovers {
                     continue;
                 }
                 try (Stream<String> lines = Files.lines(p.resolve("mountinfo"))) {
-                    if (lines.anyMatch(l -> isRoot(l) && l.contains(upper))) {
+                    if (lines.map(MountLine::parse)
+                            .anyMatch(m -> m != null && m.point().equals("/") && m.type().equals("overlay")
+                                    && (m.line().contains(upper) || overlays.contains(m.device())))) {
                         ProcessHandle.of(pid).ifPresent(steps::add);
                     }
                 } catch (IOException | java.io.UncheckedIOException e) {
@@ -101,9 +109,32 @@ final class BuildLeftovers {
         return steps;
     }
 
-    private static boolean isRoot(String mountinfoLine) {
-        String[] fields = mountinfoLine.split(" ");
-        return fields.length > 4 && fields[4].equals("/");
+    /** The devices of the overlay mounts below the folder (a running step's root, as the engine mounted it). */
+    static Set<String> overlayDevicesBelow(Path folder, Path mountinfo) throws IOException {
+        String top = folder + "/";
+        try (Stream<String> lines = Files.lines(mountinfo)) {
+            return lines.map(MountLine::parse)
+                    .filter(m -> m != null && m.type().equals("overlay") && m.point().startsWith(top))
+                    .map(MountLine::device)
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /**
+     * One line of a mountinfo table: {@code id parent major:minor root point options... - type source super}.
+     *
+     * @param point the mount point, unescaped
+     */
+    record MountLine(String device, String point, String type, String line) {
+
+        static MountLine parse(String line) {
+            String[] fields = line.split(" ");
+            int separator = java.util.Arrays.asList(fields).indexOf("-");
+            if (fields.length < 5 || separator < 0 || separator + 1 >= fields.length) {
+                return null;
+            }
+            return new MountLine(fields[2], unescape(fields[4]), fields[separator + 1], line);
+        }
     }
 
     /** Mount points at or below the folder, deepest first, unescaped ({@code \040} is a space). */

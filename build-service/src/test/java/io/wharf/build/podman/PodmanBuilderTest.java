@@ -176,6 +176,16 @@ class PodmanBuilderTest {
         assertThat(engine.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(step.isAlive()).as("the step outlives its engine").isTrue();
         assertThat(BuildLeftovers.mountsBelow(dir, Path.of("/proc/self/mountinfo"))).isNotEmpty();
+        // the step's root is the very overlay mounted below the folder (how it is found even where the engine gave the
+        // overlay relative paths); the folder's other mounts (a bind mount of the host's disk) are not taken for one
+        BuildLeftovers.MountLine root = Files.readAllLines(Path.of("/proc/" + step.pid() + "/mountinfo"))
+                .stream()
+                .map(BuildLeftovers.MountLine::parse)
+                .filter(m -> m != null && m.point().equals("/"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(BuildLeftovers.overlayDevicesBelow(dir.toRealPath(), Path.of("/proc/self/mountinfo")))
+                .containsExactly(root.device());
 
         builder.release(dir);
 

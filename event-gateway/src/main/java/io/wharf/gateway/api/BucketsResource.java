@@ -87,9 +87,10 @@ public class BucketsResource {
     @Path("/{bucket}/objects/{key: .+}")
     public Response upload(@PathParam("bucket") String bucket, @PathParam("key") String key,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
-        buckets.upload(bucket, key, body == null ? new byte[0] : body, contentTypeOf(contentType), requester());
+        String stored = buckets.upload(bucket, key, body == null ? new byte[0] : body, contentTypeOf(contentType),
+                requester());
         StringBuilder location = new StringBuilder("/system/buckets/").append(bucket).append("/objects");
-        for (String segment : key.split("/", -1)) {
+        for (String segment : stored.split("/", -1)) {
             location.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return Response.created(URI.create(location.toString())).build();
@@ -104,7 +105,8 @@ public class BucketsResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response download(@PathParam("bucket") String bucket, @PathParam("key") String key) {
         InputStream content = buckets.download(bucket, key, requester());
-        String name = key.substring(key.lastIndexOf('/') + 1);
+        String stored = Buckets.objectKey(key);
+        String name = stored.substring(stored.lastIndexOf('/') + 1);
         return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename*=UTF-8''"
                         + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))

@@ -46,8 +46,15 @@ public class SessionUsersIdentityProvider implements IdentityProvider<TrustedAut
         return OIDC_SESSION + ends.getEpochSecond() + "\u0001" + user;
     }
 
-    /** The user of an OpenID Connect session's principal; null once it has ended, or when it is not one. */
     private static String oidcUser(String principal) {
+        return oidcUser(principal, java.time.Instant.now());
+    }
+
+    /** The user of an OpenID Connect session's principal; null once it has ended, or when it is not one. */
+    static String oidcUser(String principal, java.time.Instant now) {
+        if (principal == null || !principal.startsWith(OIDC_SESSION)) {
+            return null;
+        }
         String rest = principal.substring(OIDC_SESSION.length());
         int mark = rest.indexOf('\u0001');
         if (mark < 1) {
@@ -55,7 +62,7 @@ public class SessionUsersIdentityProvider implements IdentityProvider<TrustedAut
         }
         try {
             long ends = Long.parseLong(rest.substring(0, mark));
-            return java.time.Instant.now().getEpochSecond() < ends ? rest.substring(mark + 1) : null;
+            return now.getEpochSecond() < ends ? rest.substring(mark + 1) : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -183,14 +183,16 @@ public class Buckets {
      * Stores one object in a bucket through the gateway, for clients that do not speak S3 (the web UI's uploads). The
      * same rule as {@link #presign}: whoever may see the bucket may put objects in it.
      *
+     * @return the object's key, as stored
      * @throws ApiException 404 when the requester may not see the bucket, 400 naming {@code object_key} when the key
      *         is not one
      */
-    public void upload(String bucket, String key, byte[] content, String contentType, Requester requester) {
+    public String upload(String bucket, String key, byte[] content, String contentType, Requester requester) {
         visible(bucket, requester);
         String valid = objectKey(key);
         contents.put(bucket, valid, content, contentType);
         LOG.infof("object %s/%s (%d bytes) uploaded by %s", bucket, valid, content.length, requester.user());
+        return valid;
     }
 
     /**
@@ -206,7 +208,7 @@ public class Buckets {
     }
 
     /** The key as presigned URLs take it ({@link PresignRequest#validated}). */
-    private static String objectKey(String key) {
+    public static String objectKey(String key) {
         return new PresignRequest(key, PresignRequest.Operation.DOWNLOAD.oscarName(), null, null, null).validated()
                 .objectKey();
     }
