@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 import io.wharf.supervisor.ProcessRunner;
+import io.wharf.supervisor.ShortCommand;
 import io.wharf.supervisor.Workspace;
 
 /**
@@ -169,14 +170,8 @@ final class BuildLeftovers {
     private static void unmount(String mount, Map<String, String> environment)
             throws IOException, InterruptedException {
         for (List<String> command : List.of(List.of("umount", mount), List.of("umount", "--lazy", mount))) {
-            Path log = Files.createTempFile("wharf-umount", ".log");
-            try {
-                if (ProcessRunner.run(command, environment, log.getParent(), Duration.ofMinutes(1), log, () -> {
-                }).succeeded()) {
-                    return;
-                }
-            } finally {
-                Files.deleteIfExists(log);
+            if (ShortCommand.run(command, environment, Duration.ofMinutes(1)).succeeded()) {
+                return;
             }
         }
         LOG.warnf("cannot unmount %s", mount);

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
@@ -20,6 +19,7 @@ import io.wharf.contracts.build.BuildRecord;
 import io.wharf.supervisor.EngineEnvironment;
 import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
+import io.wharf.supervisor.ShortCommand;
 
 /**
  * {@code podman build} of one context on this machine, with the guards of an execution: the engine gets a fixed
@@ -138,28 +138,22 @@ public final class PodmanBuilder implements Builder {
             LOG.warnf("not removing %s: not the image of a build", image);
             return true;
         }
-        Path log = Files.createTempFile("wharf-image-removal", ".log");
-        try {
-            if (!engine(List.of("image", "exists", image), log)) {
-                return true;
-            }
-            if (engine(List.of("image", "rm", image), log)) {
-                LOG.infof("removed the image %s of a deleted build", image);
-                return true;
-            }
-            LOG.warnf("the image %s of a deleted build is kept for now: %s", image,
-                    Files.readString(log, StandardCharsets.UTF_8).strip());
-            return false;
-        } finally {
-            Files.deleteIfExists(log);
+        if (!engine("image", "exists", image).succeeded()) {
+            return true;
         }
+        ShortCommand.Result removed = engine("image", "rm", image);
+        if (removed.succeeded()) {
+            LOG.infof("removed the image %s of a deleted build", image);
+            return true;
+        }
+        LOG.warnf("the image %s of a deleted build is kept for now: %s", image, removed.output().strip());
+        return false;
     }
 
-    private boolean engine(List<String> arguments, Path log) throws IOException, InterruptedException {
+    private ShortCommand.Result engine(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(config.engine()));
-        command.addAll(arguments);
-        return ProcessRunner.run(command, environment, log.getParent(), ENGINE_COMMAND_TIMEOUT, log, () -> {
-        }).succeeded();
+        command.addAll(List.of(arguments));
+        return ShortCommand.run(command, environment, ENGINE_COMMAND_TIMEOUT);
     }
 
     /** The engine's command line: only Wharf's paths, the tag it made and the configured limits. */
@@ -218,22 +212,10 @@ public final class PodmanBuilder implements Builder {
     }
 
     private MachineStore askMachineStore() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(config.engine(), "info", "--format",
-                "{{.Store.GraphDriverName}} {{.Store.GraphRoot}}")
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().clear();
-        pb.environment().putAll(environment);
-        Process process = pb.start();
-        byte[] out = process.getInputStream().readNBytes(64 * 1024);
-        if (!process.waitFor(ENGINE_COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("'" + config.engine() + " info' did not answer");
-        }
-        String text = new String(out, StandardCharsets.UTF_8).strip();
-        var line = STORE_LINE.matcher(text);
-        if (process.exitValue() != 0 || !line.matches()) {
-            throw new IOException("'" + config.engine() + " info' names no image store: " + text);
+        ShortCommand.Result info = engine("info", "--format", "{{.Store.GraphDriverName}} {{.Store.GraphRoot}}");
+        var line = STORE_LINE.matcher(info.output().strip());
+        if (!info.succeeded() || !line.matches()) {
+            throw new IOException("'" + config.engine() + " info' names no image store: " + info.output().strip());
         }
         return new MachineStore(line.group(1), line.group(2));
     }

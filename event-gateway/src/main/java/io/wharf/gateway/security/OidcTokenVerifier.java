@@ -1,10 +1,6 @@
 package io.wharf.gateway.security;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +29,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.wharf.contracts.Json;
 import io.wharf.gateway.GatewayConfig;
 
 /**
@@ -51,12 +46,13 @@ public class OidcTokenVerifier implements IdentityProvider<OidcTokenRequest> {
 
     private final GatewayConfig.Oidc config;
     private final Operators operators;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final OidcDiscovery discovery;
     private volatile JwtConsumer consumer;
 
-    public OidcTokenVerifier(GatewayConfig config, Operators operators) {
+    public OidcTokenVerifier(GatewayConfig config, Operators operators, OidcDiscovery discovery) {
         this.config = config.gateway().oidc();
         this.operators = operators;
+        this.discovery = discovery;
     }
 
     /** Without an audience, a token the issuer minted for any other service is good here too: say so at start. */
@@ -138,21 +134,15 @@ public class OidcTokenVerifier implements IdentityProvider<OidcTokenRequest> {
 
     /** The provider's signing keys, from its OpenID discovery document. */
     private String discoverKeys(String issuer) {
-        URI discovery = URI.create(issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(discovery)
-                    .timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode keys = response.statusCode() == 200
-                    ? Json.json().readTree(response.body()).path("jwks_uri")
-                    : null;
-            if (keys == null || !keys.isTextual()) {
-                throw new AuthenticationFailedException("OpenID discovery at " + discovery + " answered "
-                        + response.statusCode() + " without a jwks_uri");
+            JsonNode keys = discovery.document(issuer).path("jwks_uri");
+            if (!keys.isTextual()) {
+                throw new AuthenticationFailedException("OpenID discovery at " + OidcDiscovery.uri(issuer)
+                        + " names no jwks_uri");
             }
             return keys.asText();
         } catch (IOException e) {
-            LOG.warnf("OpenID discovery at %s failed: %s", discovery, e.getMessage());
+            LOG.warnf("OpenID discovery failed: %s", e.getMessage());
             throw new AuthenticationFailedException("the OpenID provider cannot be reached");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

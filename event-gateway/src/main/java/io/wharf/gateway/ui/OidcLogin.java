@@ -44,6 +44,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.contracts.Json;
 import io.wharf.gateway.GatewayConfig;
 import io.wharf.gateway.api.ApiException;
+import io.wharf.gateway.security.OidcDiscovery;
 import io.wharf.gateway.security.OidcTokenRequest;
 import io.wharf.gateway.security.Roles;
 import io.wharf.gateway.security.SessionUsersIdentityProvider;
@@ -65,6 +66,7 @@ public class OidcLogin {
     private static final Duration LOGIN_TIME = Duration.ofMinutes(10);
 
     private final GatewayConfig.Oidc oidc;
+    private final OidcDiscovery discovery;
     private final Optional<String> sessionKey;
     private final IdentityProviderManager identities;
     private final RoutingContext http;
@@ -73,12 +75,14 @@ public class OidcLogin {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public OidcLogin(GatewayConfig config, IdentityProviderManager identities, RoutingContext http, Pages pages,
+            OidcDiscovery discovery,
             @ConfigProperty(name = "quarkus.http.auth.session.encryption-key") Optional<String> sessionKey,
             @ConfigProperty(name = "quarkus.http.auth.form.cookie-name") String cookieName,
             @ConfigProperty(name = "quarkus.http.auth.form.timeout") Duration timeout,
             @ConfigProperty(name = "quarkus.http.auth.form.new-cookie-interval", defaultValue = "PT1M") Duration renew,
             @ConfigProperty(name = "quarkus.http.auth.form.cookie-path") String cookiePath) {
         this.oidc = config.gateway().oidc();
+        this.discovery = discovery;
         this.sessionKey = sessionKey;
         this.identities = identities;
         this.http = http;
@@ -216,18 +220,10 @@ public class OidcLogin {
     }
 
     private JsonNode discovery(String issuer) {
-        URI uri = URI.create(issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(10))
-                    .GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return Json.json().readTree(response.body());
-            }
-            LOG.warnf("OpenID discovery at %s answered %d", uri, response.statusCode());
+            return discovery.document(issuer);
         } catch (IOException e) {
-            LOG.warnf("OpenID discovery at %s failed: %s", uri, e.getMessage());
+            LOG.warnf("OpenID discovery failed: %s", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

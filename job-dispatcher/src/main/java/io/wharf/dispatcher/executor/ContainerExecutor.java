@@ -2,7 +2,6 @@ package io.wharf.dispatcher.executor;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import io.wharf.contracts.LogLines;
 import io.wharf.contracts.function.ImageReferences;
 import io.wharf.dispatcher.DispatcherConfig;
 import io.wharf.supervisor.EngineEnvironment;
@@ -21,6 +19,7 @@ import io.wharf.supervisor.ProcessRunner;
 import io.wharf.supervisor.RunResult;
 import io.wharf.supervisor.ScriptLauncher;
 import io.wharf.supervisor.ScriptUser;
+import io.wharf.supervisor.ShortCommand;
 import io.wharf.supervisor.Workspace;
 
 /**
@@ -146,22 +145,14 @@ public final class ContainerExecutor implements ScriptExecutor {
 
     /** Runs a short command of the engine (listing, removing containers) and returns its output. */
     String engineCommand(List<String> arguments) throws IOException, InterruptedException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        Path log = Files.createTempFile(tmp, "wharf-engine-", ".log");
-        try {
-            List<String> command = new ArrayList<>(List.of(config.engine()));
-            command.addAll(arguments);
-            RunResult result = ProcessRunner.run(command, engineEnvironment, tmp, ENGINE_COMMAND_TIMEOUT, log, () -> {
-            });
-            String output = new String(LogLines.withoutTimes(Files.readAllBytes(log)), StandardCharsets.UTF_8);
-            if (!result.succeeded()) {
-                throw new IOException(config.engine() + " " + arguments.get(0) + " failed (exit " + result.exitCode()
-                        + "): " + output.strip());
-            }
-            return output;
-        } finally {
-            Files.deleteIfExists(log);
+        List<String> command = new ArrayList<>(List.of(config.engine()));
+        command.addAll(arguments);
+        ShortCommand.Result result = ShortCommand.run(command, engineEnvironment, ENGINE_COMMAND_TIMEOUT);
+        if (!result.succeeded()) {
+            throw new IOException(config.engine() + " " + arguments.get(0) + " failed (exit " + result.exitCode()
+                    + "): " + result.output().strip());
         }
+        return result.output();
     }
 
     /** Removes a container at once, whatever it is doing; one that is not there is no error. */

@@ -211,16 +211,7 @@ class K8sManifestsTest {
                     () -> refused.secrets().inNamespace("wharf-executions").list(),
                     () -> refused.pods()
                             .inNamespace("wharf-executions")
-                            .resource(new PodBuilder().withNewMetadata()
-                                    .withName("direct")
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .addNewContainer()
-                                    .withName("c")
-                                    .withImage("busybox")
-                                    .endContainer()
-                                    .endSpec()
-                                    .build())
+                            .resource(directPod())
                             .create(),
                     () -> refused.batch().v1().jobs().inNamespace("wharf").list(),
                     () -> refused.nodes()
@@ -375,16 +366,7 @@ class K8sManifestsTest {
                     () -> builder.batch().v1().jobs().inNamespace("wharf-executions").list(),
                     () -> builder.pods()
                             .inNamespace("wharf-builds")
-                            .resource(new PodBuilder().withNewMetadata()
-                                    .withName("direct")
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .addNewContainer()
-                                    .withName("c")
-                                    .withImage("busybox")
-                                    .endContainer()
-                                    .endSpec()
-                                    .build())
+                            .resource(directPod())
                             .create(),
                     () -> builder.pods().inNamespace("wharf-builds").withName(pod.getMetadata().getName()).delete(),
                     () -> builder.nodes().list(),
@@ -454,4 +436,19 @@ class K8sManifestsTest {
             }
         }
     }
+
+    /** A pod made directly, not by a Job: what no Wharf service may create. */
+    private static Pod directPod() {
+        return new PodBuilder().withNewMetadata()
+                .withName("direct")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("busybox")
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
 }
